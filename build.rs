@@ -56,7 +56,7 @@ fn main() {
     schema_path = "{SCHEMA}",
     query_path = "{file}",
     response_derives = "Debug, Clone, PartialEq, Serialize",
-    variables_derives = "Debug, Clone, PartialEq"
+    variables_derives = "Debug, Clone, PartialEq, Default"
 )]
 pub struct {name};
 

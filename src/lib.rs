@@ -1,0 +1,32 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+#![forbid(unsafe_code)]
+
+mod client;
+mod config;
+mod document;
+mod endpoint;
+mod error;
+mod glosom;
+pub mod operations;
+mod response;
+mod retry;
+mod scalars;
+mod session;
+mod token;
+mod transport;
+
+pub use client::Client;
+pub use config::{
+    ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_WINDOW,
+    DEFAULT_RESOURCE, DEFAULT_TIMEOUT, ENV_SKIP_TLS_VERIFY, ENV_TOKEN, ENV_URL,
+};
+pub use endpoint::MAX_ENDPOINT_LEN;
+pub use error::{
+    Error, GraphQLError, GraphQLErrors, Location, PathSegment, TimeoutPhase, TokenError, TransportErrorKind,
+};
+pub use glosom::{Glosom, GlosomGroup, GlosomType};
+pub use operations::{Operation, OperationKind};
+pub use retry::RetryPolicy;
+pub use scalars::{Cursor, DateTime, DateTimeError};
+pub use token::Token;

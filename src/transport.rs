@@ -1,0 +1,219 @@
+//! One HTTP exchange with retries, timeouts and a size cap: a POST goes out, an
+//! [`Answer`] (status, headers that matter, the whole body) comes back.
+
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use tokio::time::Instant;
+use url::Url;
+
+use crate::error::{Error, TimeoutPhase, TransportErrorKind};
+use crate::operations::OperationKind;
+use crate::retry::{is_retryable_status, parse_retry_after, RetryBudget, RetryPolicy};
+
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+const ACCEPT_GRAPHQL: HeaderValue =
+    HeaderValue::from_static("application/graphql-response+json, application/json;q=0.9");
+
+/// Everything the transport needs, fixed when the client is built.
+pub(crate) struct Transport {
+    pub(crate) http: reqwest::Client,
+    pub(crate) endpoint: Url,
+    pub(crate) timeout: Duration,
+    pub(crate) attempt_timeout: Duration,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) max_response_bytes: u64,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) budget: RetryBudget,
+}
+
+/// The server's answer to one request.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) content_type: Option<String>,
+    pub(crate) location: Option<String>,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) body: Vec<u8>,
+}
+
+/// What went wrong in one attempt, and whether the request may have reached the
+/// server (which decides whether a mutation may be sent again).
+enum Failure {
+    /// Nothing was sent: safe to retry any operation.
+    BeforeSending(Error),
+    /// The request may have been processed: only a query may be sent again.
+    AfterSending(Error),
+    /// Retrying cannot help.
+    Final(Error),
+}
+
+impl Transport {
+    /// Sends `body` (a JSON GraphQL request) and returns the answer of the last
+    /// attempt, retrying as the policy allows, within the overall deadline.
+    pub(crate) async fn send(
+        &self,
+        body: Bytes,
+        kind: OperationKind,
+        authorization: Option<&HeaderValue>,
+    ) -> Result<Answer, Error> {
+        let deadline = Instant::now() + self.timeout;
+        match tokio::time::timeout_at(deadline, self.attempts(body, kind, authorization)).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::Timeout { phase: TimeoutPhase::Deadline, after: self.timeout }),
+        }
+    }
+
+    async fn attempts(
+        &self,
+        body: Bytes,
+        kind: OperationKind,
+        authorization: Option<&HeaderValue>,
+    ) -> Result<Answer, Error> {
+        let span = tracing::Span::current();
+        self.budget.deposit();
+        let mut attempt: u32 = 1;
+        loop {
+            span.record("attempt", attempt);
+            let started = Instant::now();
+            let result = match tokio::time::timeout(self.attempt_timeout, self.attempt(body.clone(), authorization)).await
+            {
+                Ok(result) => result,
+                Err(_) => Err(Failure::AfterSending(Error::Timeout {
+                    phase: TimeoutPhase::Attempt,
+                    after: self.attempt_timeout,
+                })),
+            };
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            let can_retry = attempt < self.retry.max_attempts;
+            let delay = match result {
+                Ok(answer) => {
+                    span.record("status", answer.status);
+                    if !is_retryable_status(answer.status) || kind != OperationKind::Query {
+                        return Ok(answer);
+                    }
+                    if let Some(wait) = answer.retry_after {
+                        if wait > self.retry.max_retry_after {
+                            return Err(Error::RateLimited {
+                                status: answer.status,
+                                retry_after: wait,
+                                max_wait: self.retry.max_retry_after,
+                            });
+                        }
+                    }
+                    if !can_retry || !self.take_retry() {
+                        return Ok(answer);
+                    }
+                    tracing::debug!(status = answer.status, attempt, "retryable HTTP status");
+                    answer.retry_after.unwrap_or_else(|| self.retry.backoff_delay(attempt))
+                }
+                Err(Failure::Final(error)) => return Err(error),
+                Err(Failure::AfterSending(error)) if kind != OperationKind::Query => return Err(error),
+                Err(Failure::BeforeSending(error) | Failure::AfterSending(error)) => {
+                    if !can_retry || !self.take_retry() {
+                        return Err(error);
+                    }
+                    tracing::debug!(error = %error, attempt, "retryable failure");
+                    self.retry.backoff_delay(attempt)
+                }
+            };
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    fn take_retry(&self) -> bool {
+        !self.retry.budget || self.budget.withdraw()
+    }
+
+    async fn attempt(&self, body: Bytes, authorization: Option<&HeaderValue>) -> Result<Answer, Failure> {
+        let mut request = self
+            .http
+            .post(self.endpoint.clone())
+            .header(CONTENT_TYPE, JSON)
+            .header(ACCEPT, ACCEPT_GRAPHQL)
+            .body(body);
+        if let Some(value) = authorization {
+            request = request.header(AUTHORIZATION, value.clone());
+        }
+        let mut response = request.send().await.map_err(|e| self.failure(e))?;
+
+        let headers = response.headers();
+        let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_owned);
+        let content_type = text(CONTENT_TYPE);
+        let location = text(LOCATION);
+        let retry_after = text(RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
+        let status = response.status().as_u16();
+
+        let limit = self.max_response_bytes;
+        if response.content_length().is_some_and(|len| len > limit) {
+            return Err(Failure::Final(Error::ResponseTooLarge { limit }));
+        }
+        let capacity = response.content_length().unwrap_or(8 * 1024).min(limit) as usize;
+        let mut body = Vec::with_capacity(capacity);
+        while let Some(chunk) = response.chunk().await.map_err(|e| self.failure(e))? {
+            if (body.len() + chunk.len()) as u64 > limit {
+                return Err(Failure::Final(Error::ResponseTooLarge { limit }));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Answer { status, content_type, location, retry_after, body })
+    }
+
+    fn failure(&self, error: reqwest::Error) -> Failure {
+        if error.is_connect() {
+            if mentions_certificate(&error) {
+                return Failure::Final(Error::Transport {
+                    kind: TransportErrorKind::TlsCertificate,
+                    source: Box::new(error),
+                });
+            }
+            if error.is_timeout() {
+                return Failure::BeforeSending(Error::Timeout {
+                    phase: TimeoutPhase::Connect,
+                    after: self.connect_timeout,
+                });
+            }
+            return Failure::BeforeSending(Error::Transport { kind: TransportErrorKind::Connect, source: Box::new(error) });
+        }
+        if error.is_redirect() {
+            return Failure::Final(Error::Transport { kind: TransportErrorKind::Redirect, source: Box::new(error) });
+        }
+        if error.is_decode() {
+            return Failure::Final(Error::invalid_response(format!(
+                "the compressed body cannot be decompressed ({})",
+                error_chain(&error)
+            )));
+        }
+        if error.is_timeout() {
+            return Failure::AfterSending(Error::Timeout { phase: TimeoutPhase::Attempt, after: self.attempt_timeout });
+        }
+        if error.is_request() || error.is_body() {
+            return Failure::AfterSending(Error::Transport {
+                kind: TransportErrorKind::Connection,
+                source: Box::new(error),
+            });
+        }
+        Failure::Final(Error::Transport { kind: TransportErrorKind::Other, source: Box::new(error) })
+    }
+}
+
+/// The error and its sources as one line.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(inner) = source {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    text
+}
+
+/// TLS certificate failures surface as connect errors; only the message chain
+/// tells them apart without naming the TLS library's types.
+fn mentions_certificate(error: &(dyn std::error::Error + 'static)) -> bool {
+    let chain = error_chain(error).to_ascii_lowercase();
+    chain.contains("certificate") || chain.contains("unknownissuer") || chain.contains("cert")
+}
