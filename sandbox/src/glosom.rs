@@ -48,6 +48,7 @@ pub const ALL: [(&str, u32); 11] = [
 
 /// A GraphQL error carrying `code` in its extensions.
 pub(crate) fn error(code: u32, message: impl Into<String>) -> async_graphql::Error {
+    use async_graphql::ErrorExtensions as _;
     async_graphql::Error::new(message).extend_with(|_, ext| ext.set("code", code))
 }
 

@@ -213,7 +213,7 @@ fn service_permissions<'a>(ctx: ResolverContext<'a>) -> FieldFuture<'a> {
                         .as_ref()
                         .is_none_or(|c| code.is_some_and(|code| c.iter().any(|w| w == code)))
                 })
-                .map(FieldValue::borrowed_any),
+                .map(|sp| FieldValue::borrowed_any(sp)),
         )))
     })
 }
