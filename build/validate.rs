@@ -11,7 +11,7 @@ use apollo_compiler::executable::OperationType;
 use apollo_compiler::{ExecutableDocument, Schema};
 
 /// The kind of a GraphQL operation, as written in its document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
     Query,
     Mutation,
@@ -73,11 +73,7 @@ pub fn query_files(root: &Path, queries_dir: &str) -> std::io::Result<Vec<PathBu
 /// Beyond the GraphQL rules, every operation must be named with a Rust type name
 /// (`UpperCamelCase`, ASCII letters and digits) that is unique across all files, since
 /// each becomes a Rust type.
-pub fn validate(
-    root: &Path,
-    schema_file: &str,
-    query_files: &[PathBuf],
-) -> Result<Vec<FoundOperation>, Report> {
+pub fn validate(root: &Path, schema_file: &str, query_files: &[PathBuf]) -> Result<Vec<FoundOperation>, Report> {
     let mut report = Report::default();
     let schema_text = match std::fs::read_to_string(root.join(schema_file)) {
         Ok(text) => text,
@@ -165,12 +161,7 @@ pub fn validate(
 fn collect(report: &mut Report, errors: &apollo_compiler::validation::DiagnosticList, file: &str) {
     for diagnostic in errors.iter() {
         let (line, column) = position(diagnostic.line_column_range());
-        report.problems.push(Problem {
-            file: file.to_owned(),
-            line,
-            column,
-            message: diagnostic.error.to_string(),
-        });
+        report.problems.push(Problem { file: file.to_owned(), line, column, message: diagnostic.error.to_string() });
     }
     report.rendered.push_str(&errors.to_string());
     report.rendered.push('\n');

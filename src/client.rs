@@ -78,7 +78,9 @@ impl Client {
 
     pub(crate) fn from_builder(b: ClientBuilder) -> Result<Client, Error> {
         let endpoint = crate::endpoint::parse_endpoint(&b.endpoint)?;
-        for (name, value) in [("timeout", b.timeout), ("attempt timeout", b.attempt_timeout), ("connect timeout", b.connect_timeout)] {
+        for (name, value) in
+            [("timeout", b.timeout), ("attempt timeout", b.attempt_timeout), ("connect timeout", b.connect_timeout)]
+        {
             if value.is_zero() {
                 return Err(Error::config(format!("the {name} is zero: give it a positive duration")));
             }
@@ -347,10 +349,17 @@ fn build_http(b: &ClientBuilder, endpoint: &Url, skip_tls: bool) -> Result<reqwe
         }))
         .danger_accept_invalid_certs(skip_tls);
     for (i, pem) in b.root_certificates.iter().enumerate() {
-        let certificate = reqwest::Certificate::from_pem(pem).map_err(|e| {
-            Error::config(format!("CA certificate #{} is not a valid PEM certificate: {e}", i + 1))
-        })?;
-        builder = builder.add_root_certificate(certificate);
+        let certificates = reqwest::Certificate::from_pem_bundle(pem)
+            .map_err(|e| Error::config(format!("CA certificate #{} is not valid PEM: {e}", i + 1)))?;
+        if certificates.is_empty() {
+            return Err(Error::config(format!(
+                "CA certificate #{} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)",
+                i + 1
+            )));
+        }
+        for certificate in certificates {
+            builder = builder.add_root_certificate(certificate);
+        }
     }
     builder.build().map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))
 }
