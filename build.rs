@@ -78,11 +78,7 @@ impl crate::operations::Operation for {name} {{
         "\n/// Every operation in `queries/`: (name, kind, file).\npub const ALL: &[(&str, crate::operations::OperationKind, &str)] = &["
     );
     for op in &operations {
-        let _ = writeln!(
-            glue,
-            "    ({:?}, crate::operations::OperationKind::{:?}, {:?}),",
-            op.name, op.kind, op.file
-        );
+        let _ = writeln!(glue, "    ({:?}, crate::operations::OperationKind::{:?}, {:?}),", op.name, op.kind, op.file);
     }
     glue.push_str("];\n");
 
