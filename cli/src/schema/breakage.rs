@@ -104,7 +104,8 @@ pub fn load_queries(schema_file: &str, queries_dir: &str) -> Result<Vec<QueryFil
         .iter()
         .map(|file| {
             let path = file.to_string_lossy().replace('\\', "/");
-            let text = std::fs::read_to_string(file).map_err(|source| SchemaError::Io { path: path.clone(), source })?;
+            let text =
+                std::fs::read_to_string(file).map_err(|source| SchemaError::Io { path: path.clone(), source })?;
             Ok(QueryFile { path, text })
         })
         .collect()
@@ -204,7 +205,10 @@ fn uses(schema: &Schema, document: &ExecutableDocument, file: &str) -> Vec<Opera
             Operation {
                 reference: OperationRef {
                     file: file.to_owned(),
-                    operation: operation.name.as_ref().map_or_else(|| "(anonymous)".to_owned(), |name| name.to_string()),
+                    operation: operation
+                        .name
+                        .as_ref()
+                        .map_or_else(|| "(anonymous)".to_owned(), |name| name.to_string()),
                 },
                 uses: walk.uses,
                 fragments: walk.fragments,

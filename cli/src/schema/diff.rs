@@ -241,10 +241,7 @@ impl Differ {
                 (Some(old_name), Some(new_name)) if old_name.name != new_name.name => self.breaking(
                     ChangeKind::RootTypeChanged,
                     &path,
-                    format!(
-                        "The {operation} root type changed from `{}` to `{}`",
-                        old_name.name, new_name.name
-                    ),
+                    format!("The {operation} root type changed from `{}` to `{}`", old_name.name, new_name.name),
                     vec![path.clone()],
                 ),
                 _ => {}
@@ -269,9 +266,12 @@ impl Differ {
                     format!("Directive `{path}` was removed"),
                     vec![path.clone()],
                 ),
-                (None, Some(_)) => {
-                    self.push(Criticality::Safe, ChangeKind::DirectiveAdded, &path, format!("Directive `{path}` was added"))
-                }
+                (None, Some(_)) => self.push(
+                    Criticality::Safe,
+                    ChangeKind::DirectiveAdded,
+                    &path,
+                    format!("Directive `{path}` was added"),
+                ),
                 (Some(a), Some(b)) => self.directive(&path, a, b),
                 (None, None) => {}
             }
@@ -335,9 +335,12 @@ impl Differ {
                     format!("{} `{name}` was removed", kind_name(ty)),
                     vec![path.clone()],
                 ),
-                (None, Some(ty)) => {
-                    self.push(Criticality::Safe, ChangeKind::TypeAdded, &path, format!("{} `{name}` was added", kind_name(ty)))
-                }
+                (None, Some(ty)) => self.push(
+                    Criticality::Safe,
+                    ChangeKind::TypeAdded,
+                    &path,
+                    format!("{} `{name}` was added", kind_name(ty)),
+                ),
                 (Some(a), Some(b)) => self.ty(&path, a, b),
                 (None, None) => {}
             }
@@ -393,7 +396,11 @@ impl Differ {
                             vec![value_path.clone()],
                         ),
                         Some(new_value) => {
-                            self.description(&value_path, value.description.as_deref(), new_value.description.as_deref());
+                            self.description(
+                                &value_path,
+                                value.description.as_deref(),
+                                new_value.description.as_deref(),
+                            );
                             self.deprecation(
                                 &value_path,
                                 deprecation_reason(value.directives.iter()),
@@ -412,7 +419,12 @@ impl Differ {
                 }
             }
             (ExtendedType::InputObject(a), ExtendedType::InputObject(b)) => {
-                self.input_values(path, InputKind::InputField, a.fields.values().map(|f| &***f), b.fields.values().map(|f| &***f));
+                self.input_values(
+                    path,
+                    InputKind::InputField,
+                    a.fields.values().map(|f| &***f),
+                    b.fields.values().map(|f| &***f),
+                );
             }
             _ => {}
         }
@@ -464,13 +476,18 @@ impl Differ {
                 if output_change_is_safe(&field.ty, &new_field.ty) {
                     self.push(Criticality::Safe, ChangeKind::FieldTypeChanged, &path, message);
                 } else {
-                    let only_nullability = field.ty.to_string().replace('!', "") == new_field.ty.to_string().replace('!', "");
+                    let only_nullability =
+                        field.ty.to_string().replace('!', "") == new_field.ty.to_string().replace('!', "");
                     let hint = if only_nullability { " (it may now be null)" } else { "" };
                     self.breaking(ChangeKind::FieldTypeChanged, &path, format!("{message}{hint}"), vec![path.clone()]);
                 }
             }
             self.description(&path, field.description.as_deref(), new_field.description.as_deref());
-            self.deprecation(&path, deprecation_reason(field.directives.iter()), deprecation_reason(new_field.directives.iter()));
+            self.deprecation(
+                &path,
+                deprecation_reason(field.directives.iter()),
+                deprecation_reason(new_field.directives.iter()),
+            );
             self.arguments(&path, &field.arguments, &new_field.arguments);
         }
         for name in new.keys().filter(|name| !old.contains_key(*name)) {
@@ -525,28 +542,46 @@ impl Differ {
                     self.push(Criticality::Safe, type_changed, &path, message);
                 } else if newly_required {
                     // Now required: every use of the owner must supply it.
-                    self.breaking(type_changed, &path, format!("{message} (it is now required)"), vec![owner.to_owned()]);
+                    self.breaking(
+                        type_changed,
+                        &path,
+                        format!("{message} (it is now required)"),
+                        vec![owner.to_owned()],
+                    );
                 } else {
                     self.breaking(type_changed, &path, message, vec![path.clone()]);
                 }
             }
-            let (old_default, new_default) =
-                (value.default_value.as_ref().map(|v| v.to_string()), new_value.default_value.as_ref().map(|v| v.to_string()));
+            let (old_default, new_default) = (
+                value.default_value.as_ref().map(|v| v.to_string()),
+                new_value.default_value.as_ref().map(|v| v.to_string()),
+            );
             if old_default != new_default {
                 let message = match (&old_default, &new_default) {
-                    (Some(a), Some(b)) => format!("Default value of {} `{path}` changed from `{a}` to `{b}`", noun.to_lowercase()),
+                    (Some(a), Some(b)) => {
+                        format!("Default value of {} `{path}` changed from `{a}` to `{b}`", noun.to_lowercase())
+                    }
                     (None, Some(b)) => format!("{noun} `{path}` now defaults to `{b}`"),
                     (Some(a), None) => format!("{noun} `{path}` no longer defaults to `{a}`"),
                     (None, None) => String::new(),
                 };
                 if newly_required && value.ty == new_value.ty {
-                    self.breaking(default_changed, &path, format!("{message} (it is now required)"), vec![owner.to_owned()]);
+                    self.breaking(
+                        default_changed,
+                        &path,
+                        format!("{message} (it is now required)"),
+                        vec![owner.to_owned()],
+                    );
                 } else {
                     self.push(Criticality::Dangerous, default_changed, &path, message);
                 }
             }
             self.description(&path, value.description.as_deref(), new_value.description.as_deref());
-            self.deprecation(&path, deprecation_reason(value.directives.iter()), deprecation_reason(new_value.directives.iter()));
+            self.deprecation(
+                &path,
+                deprecation_reason(value.directives.iter()),
+                deprecation_reason(new_value.directives.iter()),
+            );
         }
         for value in new.filter(|n| !old.clone().any(|o| o.name == n.name)) {
             let path = path_of(&value.name);
@@ -558,7 +593,12 @@ impl Differ {
                     vec![owner.to_owned()],
                 );
             } else {
-                self.push(Criticality::Safe, added, &path, format!("Optional {} `{path}` was added", noun.to_lowercase()));
+                self.push(
+                    Criticality::Safe,
+                    added,
+                    &path,
+                    format!("Optional {} `{path}` was added", noun.to_lowercase()),
+                );
             }
         }
     }

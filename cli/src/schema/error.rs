@@ -25,7 +25,9 @@ pub enum SchemaError {
     Introspection(String),
     /// The operations in `queries/` do not validate against the old schema, so
     /// they cannot be compared against a new one.
-    #[error("the operations do not validate against {schema} (fix them first; `cargo build` reports the same):\n{problems}")]
+    #[error(
+        "the operations do not validate against {schema} (fix them first; `cargo build` reports the same):\n{problems}"
+    )]
     OperationsInvalid {
         /// The schema they were checked against.
         schema: String,

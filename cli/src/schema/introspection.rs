@@ -162,27 +162,20 @@ fn to_document(data: &serde_json::Value) -> Result<ast::Document, SchemaError> {
         if built_in.directive_definitions.contains_key(directive.name.as_str()) {
             continue;
         }
-        let locations = directive
-            .locations
-            .iter()
-            .map(|location| directive_location(location))
-            .collect::<Result<_, _>>()?;
-        document.definitions.push(ast::Definition::DirectiveDefinition(Node::new(
-            ast::DirectiveDefinition {
-                description: description(&directive.description),
-                name: name(&directive.name)?,
-                arguments: input_values(&directive.args)?,
-                repeatable: directive.is_repeatable.unwrap_or(false),
-                locations,
-            },
-        )));
+        let locations =
+            directive.locations.iter().map(|location| directive_location(location)).collect::<Result<_, _>>()?;
+        document.definitions.push(ast::Definition::DirectiveDefinition(Node::new(ast::DirectiveDefinition {
+            description: description(&directive.description),
+            name: name(&directive.name)?,
+            arguments: input_values(&directive.args)?,
+            repeatable: directive.is_repeatable.unwrap_or(false),
+            locations,
+        })));
     }
 
     for ty in &schema.types {
-        let type_name = ty
-            .name
-            .as_deref()
-            .ok_or_else(|| SchemaError::Introspection(format!("a {} type has no name", ty.kind)))?;
+        let type_name =
+            ty.name.as_deref().ok_or_else(|| SchemaError::Introspection(format!("a {} type has no name", ty.kind)))?;
         if type_name.starts_with("__") || built_in.types.contains_key(type_name) {
             continue;
         }
@@ -194,9 +187,8 @@ fn to_document(data: &serde_json::Value) -> Result<ast::Document, SchemaError> {
 fn type_definition(ty: &FullType, type_name: &str) -> Result<ast::Definition, SchemaError> {
     let description = description(&ty.description);
     let type_name = name(type_name)?;
-    let missing = |what: &str| {
-        SchemaError::Introspection(format!("{} type `{type_name}` has no `{what}` list", ty.kind))
-    };
+    let missing =
+        |what: &str| SchemaError::Introspection(format!("{} type `{type_name}` has no `{what}` list", ty.kind));
     Ok(match ty.kind.as_str() {
         "SCALAR" => ast::Definition::ScalarTypeDefinition(Node::new(ast::ScalarTypeDefinition {
             description,
@@ -210,15 +202,13 @@ fn type_definition(ty: &FullType, type_name: &str) -> Result<ast::Definition, Sc
             fields: fields(ty.fields.as_deref().ok_or_else(|| missing("fields"))?)?,
             name: type_name,
         })),
-        "INTERFACE" => {
-            ast::Definition::InterfaceTypeDefinition(Node::new(ast::InterfaceTypeDefinition {
-                description,
-                implements_interfaces: interfaces(&ty.interfaces)?,
-                directives: ast::DirectiveList::new(),
-                fields: fields(ty.fields.as_deref().ok_or_else(|| missing("fields"))?)?,
-                name: type_name,
-            }))
-        }
+        "INTERFACE" => ast::Definition::InterfaceTypeDefinition(Node::new(ast::InterfaceTypeDefinition {
+            description,
+            implements_interfaces: interfaces(&ty.interfaces)?,
+            directives: ast::DirectiveList::new(),
+            fields: fields(ty.fields.as_deref().ok_or_else(|| missing("fields"))?)?,
+            name: type_name,
+        })),
         "UNION" => ast::Definition::UnionTypeDefinition(Node::new(ast::UnionTypeDefinition {
             description,
             directives: ast::DirectiveList::new(),
@@ -249,14 +239,12 @@ fn type_definition(ty: &FullType, type_name: &str) -> Result<ast::Definition, Sc
                 .collect::<Result<_, SchemaError>>()?,
             name: type_name,
         })),
-        "INPUT_OBJECT" => {
-            ast::Definition::InputObjectTypeDefinition(Node::new(ast::InputObjectTypeDefinition {
-                description,
-                directives: ast::DirectiveList::new(),
-                fields: input_values(ty.input_fields.as_deref().ok_or_else(|| missing("inputFields"))?)?,
-                name: type_name,
-            }))
-        }
+        "INPUT_OBJECT" => ast::Definition::InputObjectTypeDefinition(Node::new(ast::InputObjectTypeDefinition {
+            description,
+            directives: ast::DirectiveList::new(),
+            fields: input_values(ty.input_fields.as_deref().ok_or_else(|| missing("inputFields"))?)?,
+            name: type_name,
+        })),
         other => {
             return Err(SchemaError::Introspection(format!(
                 "type `{type_name}` has kind `{other}`, which cannot be a named type"
@@ -305,10 +293,9 @@ fn interfaces(refs: &Option<Vec<TypeRef>>) -> Result<Vec<Name>, SchemaError> {
 
 fn named_type(reference: &TypeRef) -> Result<Name, SchemaError> {
     match (&reference.kind[..], &reference.name) {
-        ("LIST" | "NON_NULL", _) | (_, None) => Err(SchemaError::Introspection(format!(
-            "expected a named type, found a {} type reference",
-            reference.kind
-        ))),
+        ("LIST" | "NON_NULL", _) | (_, None) => {
+            Err(SchemaError::Introspection(format!("expected a named type, found a {} type reference", reference.kind)))
+        }
         (_, Some(type_name)) => name(type_name),
     }
 }

@@ -13,8 +13,14 @@
 //!   order, which is the order a server's introspection reports. Sets without an
 //!   order of their own are sorted: implemented interfaces, union members,
 //!   directive locations.
-//! - Descriptions are kept (block strings `"""` wherever they round-trip).
-//!   `#` comments are not part of a schema and disappear.
+//! - Descriptions are kept, as block strings (`"""text"""` on one line, or
+//!   `"""` on lines of their own around several) wherever that round-trips
+//!   exactly, else as ordinary strings. `#` comments are not part of a schema
+//!   and disappear.
+//! - Arguments stay on the field's line, separated by `, `, unless one has a
+//!   description: then each goes on a line of its own. Default values are
+//!   printed on one line. Two spaces indent; one blank line between
+//!   definitions; a newline at the end.
 //! - `@deprecated` is kept on fields, arguments, input fields and enum values,
 //!   bare when its reason is the default "No longer supported". Other applied
 //!   directives, the schema description, `@specifiedBy` and `@oneOf` are dropped:
@@ -23,9 +29,12 @@
 //!   make a file and the server it describes print differently.
 //! - Built-in scalars, introspection types and built-in directives are omitted.
 
-use apollo_compiler::ast::{self, OperationType};
-use apollo_compiler::schema::{Component, ComponentName, ExtendedType};
-use apollo_compiler::{Name, Node, Schema};
+use std::fmt::Write as _;
+
+use apollo_compiler::ast::{self, InputValueDefinition};
+use apollo_compiler::schema::{ComponentName, ExtendedType};
+use apollo_compiler::validation::Valid;
+use apollo_compiler::{Node, Schema};
 
 use super::error::SchemaError;
 use super::introspection::{self, DEFAULT_DEPRECATION_REASON};
@@ -35,22 +44,19 @@ pub fn print(schema: &Schema) -> String {
     // By name rather than by source location, so that a file that declares
     // `scalar String` itself still prints like a server that lists it.
     let built_in = Schema::new();
-    let mut document = ast::Document::new();
+    let mut definitions = Vec::new();
 
     let root = &schema.schema_definition;
-    let root_operations = [
-        (OperationType::Query, &root.query),
-        (OperationType::Mutation, &root.mutation),
-        (OperationType::Subscription, &root.subscription),
-    ]
-    .into_iter()
-    .filter_map(|(operation_type, name)| Some(Node::new((operation_type, name.as_ref()?.name.clone()))))
-    .collect();
-    document.definitions.push(ast::Definition::SchemaDefinition(Node::new(ast::SchemaDefinition {
-        description: None,
-        directives: ast::DirectiveList::new(),
-        root_operations,
-    })));
+    let mut out = String::from("schema {\n");
+    for (operation, name) in
+        [("query", &root.query), ("mutation", &root.mutation), ("subscription", &root.subscription)]
+    {
+        if let Some(name) = name {
+            let _ = writeln!(out, "  {operation}: {}", name.name);
+        }
+    }
+    out.push('}');
+    definitions.push(out);
 
     let mut directives: Vec<_> = schema
         .directive_definitions
@@ -59,25 +65,30 @@ pub fn print(schema: &Schema) -> String {
         .collect();
     directives.sort_by(|a, b| a.name.cmp(&b.name));
     for definition in directives {
-        let mut locations = definition.locations.clone();
-        locations.sort_by_key(|location| location.name());
-        document.definitions.push(ast::Definition::DirectiveDefinition(Node::new(
-            ast::DirectiveDefinition {
-                description: definition.description.clone(),
-                name: definition.name.clone(),
-                arguments: definition.arguments.iter().map(input_value).collect(),
-                repeatable: definition.repeatable,
-                locations,
-            },
-        )));
+        let mut out = String::new();
+        description(&mut out, "", definition.description.as_deref());
+        let _ = write!(out, "directive @{}", definition.name);
+        arguments(&mut out, "", definition.arguments.iter().map(|a| &**a));
+        if definition.repeatable {
+            out.push_str(" repeatable");
+        }
+        let mut locations: Vec<&str> = definition.locations.iter().map(|location| location.name()).collect();
+        locations.sort_unstable();
+        let _ = write!(out, " on {}", locations.join(" | "));
+        definitions.push(out);
     }
 
-    let mut types: Vec<_> = schema.types.values().filter(|ty| !ty.name().starts_with("__") && !built_in.types.contains_key(ty.name())).collect();
+    let mut types: Vec<_> = schema
+        .types
+        .values()
+        .filter(|ty| !ty.name().starts_with("__") && !built_in.types.contains_key(ty.name()))
+        .collect();
     types.sort_by(|a, b| a.name().cmp(b.name()));
-    for ty in types {
-        document.definitions.push(type_definition(ty));
-    }
-    document.to_string()
+    definitions.extend(types.into_iter().map(type_definition));
+
+    let mut printed = definitions.join("\n\n");
+    printed.push('\n');
+    printed
 }
 
 /// Parses and validates any SDL and prints it in the canonical form.
@@ -94,87 +105,125 @@ pub fn from_introspection(data: &serde_json::Value) -> Result<String, SchemaErro
 }
 
 /// Parses and validates SDL; `origin` names it in error messages.
-pub fn parse(sdl: &str, origin: &str) -> Result<apollo_compiler::validation::Valid<Schema>, SchemaError> {
+pub fn parse(sdl: &str, origin: &str) -> Result<Valid<Schema>, SchemaError> {
     Schema::parse_and_validate(sdl, origin).map_err(|with_errors| SchemaError::Invalid {
         origin: origin.to_owned(),
         diagnostics: with_errors.errors.to_string(),
     })
 }
 
-fn type_definition(ty: &ExtendedType) -> ast::Definition {
+fn type_definition(ty: &ExtendedType) -> String {
+    let mut out = String::new();
+    description(&mut out, "", ty.description().map(|d| &**d));
     match ty {
-        ExtendedType::Scalar(scalar) => ast::Definition::ScalarTypeDefinition(Node::new(ast::ScalarTypeDefinition {
-            description: scalar.description.clone(),
-            name: scalar.name.clone(),
-            directives: ast::DirectiveList::new(),
-        })),
-        ExtendedType::Object(object) => ast::Definition::ObjectTypeDefinition(Node::new(ast::ObjectTypeDefinition {
-            description: object.description.clone(),
-            name: object.name.clone(),
-            implements_interfaces: sorted_names(object.implements_interfaces.iter()),
-            directives: ast::DirectiveList::new(),
-            fields: object.fields.values().map(field).collect(),
-        })),
+        ExtendedType::Scalar(scalar) => {
+            let _ = write!(out, "scalar {}", scalar.name);
+        }
+        ExtendedType::Object(object) => {
+            let _ = write!(out, "type {}", object.name);
+            implements(&mut out, object.implements_interfaces.iter());
+            fields(&mut out, object.fields.values().map(|f| &***f));
+        }
         ExtendedType::Interface(interface) => {
-            ast::Definition::InterfaceTypeDefinition(Node::new(ast::InterfaceTypeDefinition {
-                description: interface.description.clone(),
-                name: interface.name.clone(),
-                implements_interfaces: sorted_names(interface.implements_interfaces.iter()),
-                directives: ast::DirectiveList::new(),
-                fields: interface.fields.values().map(field).collect(),
-            }))
+            let _ = write!(out, "interface {}", interface.name);
+            implements(&mut out, interface.implements_interfaces.iter());
+            fields(&mut out, interface.fields.values().map(|f| &***f));
         }
-        ExtendedType::Union(union) => ast::Definition::UnionTypeDefinition(Node::new(ast::UnionTypeDefinition {
-            description: union.description.clone(),
-            name: union.name.clone(),
-            directives: ast::DirectiveList::new(),
-            members: sorted_names(union.members.iter()),
-        })),
-        ExtendedType::Enum(enumeration) => ast::Definition::EnumTypeDefinition(Node::new(ast::EnumTypeDefinition {
-            description: enumeration.description.clone(),
-            name: enumeration.name.clone(),
-            directives: ast::DirectiveList::new(),
-            values: enumeration
-                .values
-                .values()
-                .map(|value| {
-                    Node::new(ast::EnumValueDefinition {
-                        description: value.description.clone(),
-                        value: value.value.clone(),
-                        directives: only_deprecation(value.directives.iter()),
-                    })
-                })
-                .collect(),
-        })),
+        ExtendedType::Union(union) => {
+            let _ = write!(out, "union {}", union.name);
+            let members = sorted(union.members.iter());
+            if !members.is_empty() {
+                let _ = write!(out, " = {}", members.join(" | "));
+            }
+        }
+        ExtendedType::Enum(enumeration) => {
+            let _ = write!(out, "enum {}", enumeration.name);
+            block(&mut out, enumeration.values.values(), |out, value| {
+                description(out, "  ", value.description.as_deref());
+                let _ = write!(out, "  {}", value.value);
+                deprecation(out, value.directives.iter());
+            });
+        }
         ExtendedType::InputObject(input) => {
-            ast::Definition::InputObjectTypeDefinition(Node::new(ast::InputObjectTypeDefinition {
-                description: input.description.clone(),
-                name: input.name.clone(),
-                directives: ast::DirectiveList::new(),
-                fields: input.fields.values().map(|field| input_value(field)).collect(),
-            }))
+            let _ = write!(out, "input {}", input.name);
+            block(&mut out, input.fields.values(), |out, field| input_value(out, "  ", field));
         }
+    }
+    out
+}
+
+fn implements<'a>(out: &mut String, interfaces: impl Iterator<Item = &'a ComponentName>) {
+    let interfaces = sorted(interfaces);
+    if !interfaces.is_empty() {
+        let _ = write!(out, " implements {}", interfaces.join(" & "));
     }
 }
 
-fn field(field: &Component<ast::FieldDefinition>) -> Node<ast::FieldDefinition> {
-    Node::new(ast::FieldDefinition {
-        description: field.description.clone(),
-        name: field.name.clone(),
-        arguments: field.arguments.iter().map(input_value).collect(),
-        ty: field.ty.clone(),
-        directives: only_deprecation(field.directives.iter()),
-    })
+fn fields<'a>(out: &mut String, fields: impl ExactSizeIterator<Item = &'a ast::FieldDefinition>) {
+    block(out, fields, |out, field| {
+        description(out, "  ", field.description.as_deref());
+        let _ = write!(out, "  {}", field.name);
+        arguments(out, "  ", field.arguments.iter().map(|a| &**a));
+        let _ = write!(out, ": {}", field.ty);
+        deprecation(out, field.directives.iter());
+    });
 }
 
-fn input_value(value: &Node<ast::InputValueDefinition>) -> Node<ast::InputValueDefinition> {
-    Node::new(ast::InputValueDefinition {
-        description: value.description.clone(),
-        name: value.name.clone(),
-        ty: value.ty.clone(),
-        default_value: value.default_value.clone(),
-        directives: only_deprecation(value.directives.iter()),
-    })
+/// ` {`, one line (or more) per item, `}`; nothing at all for no items.
+fn block<T>(out: &mut String, items: impl ExactSizeIterator<Item = T>, mut item: impl FnMut(&mut String, T)) {
+    if items.len() == 0 {
+        return;
+    }
+    out.push_str(" {\n");
+    for value in items {
+        item(out, value);
+        out.push('\n');
+    }
+    out.push('}');
+}
+
+fn arguments<'a>(out: &mut String, indent: &str, arguments: impl Iterator<Item = &'a InputValueDefinition> + Clone) {
+    if arguments.clone().next().is_none() {
+        return;
+    }
+    if arguments.clone().any(|argument| argument.description.is_some()) {
+        let inner = format!("{indent}  ");
+        out.push_str("(\n");
+        for argument in arguments {
+            input_value(out, &inner, argument);
+            out.push('\n');
+        }
+        let _ = write!(out, "{indent})");
+    } else {
+        out.push('(');
+        for (i, argument) in arguments.enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            input_value(out, "", argument);
+        }
+        out.push(')');
+    }
+}
+
+fn input_value(out: &mut String, indent: &str, value: &InputValueDefinition) {
+    description(out, indent, value.description.as_deref());
+    let _ = write!(out, "{indent}{}: {}", value.name, value.ty);
+    if let Some(default) = &value.default_value {
+        let _ = write!(out, " = {}", default.serialize().no_indent());
+    }
+    deprecation(out, value.directives.iter());
+}
+
+/// ` @deprecated` or ` @deprecated(reason: "...")`, when deprecated.
+fn deprecation<'a>(out: &mut String, directives: impl Iterator<Item = &'a Node<ast::Directive>>) {
+    match deprecation_reason(directives) {
+        Some(reason) if reason == DEFAULT_DEPRECATION_REASON => out.push_str(" @deprecated"),
+        Some(reason) => {
+            let _ = write!(out, " @deprecated(reason: {})", string(&reason));
+        }
+        None => {}
+    }
 }
 
 /// The deprecation reason of an element with these directives, if it is
@@ -188,16 +237,59 @@ pub(crate) fn deprecation_reason<'a>(mut directives: impl Iterator<Item = &'a No
     Some(reason.to_owned())
 }
 
-fn only_deprecation<'a>(directives: impl Iterator<Item = &'a Node<ast::Directive>>) -> ast::DirectiveList {
-    let mut list = ast::DirectiveList::new();
-    if let Some(reason) = deprecation_reason(directives) {
-        list.push(introspection::deprecated_directive(&reason));
+/// A description on the line(s) before its element, at `indent`.
+fn description(out: &mut String, indent: &str, text: Option<&str>) {
+    let Some(text) = text else { return };
+    if !can_be_block_string(text) {
+        let _ = writeln!(out, "{indent}{}", string(text));
+        return;
     }
-    list
+    let text = text.replace("\"\"\"", "\\\"\"\"");
+    // A closing quote or backslash right before `"""` would change its meaning.
+    if !text.contains('\n') && !text.ends_with('"') && !text.ends_with('\\') {
+        let _ = writeln!(out, "{indent}\"\"\"{text}\"\"\"");
+        return;
+    }
+    let _ = writeln!(out, "{indent}\"\"\"");
+    for line in text.split('\n') {
+        if line.is_empty() {
+            out.push('\n');
+        } else {
+            let _ = writeln!(out, "{indent}{line}");
+        }
+    }
+    let _ = writeln!(out, "{indent}\"\"\"");
 }
 
-fn sorted_names<'a>(names: impl Iterator<Item = &'a ComponentName>) -> Vec<Name> {
-    let mut names: Vec<Name> = names.map(|name| name.name.clone()).collect();
-    names.sort();
+/// Whether a block string can hold exactly `text`: GraphQL's `BlockStringValue`
+/// removes common indentation and leading and trailing blank lines, turns `\r`
+/// into line breaks, and a block string cannot contain control characters.
+fn can_be_block_string(text: &str) -> bool {
+    if text.chars().any(|c| c < ' ' && c != '\t' && c != '\n') {
+        return false;
+    }
+    let blank = |line: &str| line.trim_start_matches([' ', '\t']).is_empty();
+    let lines: Vec<&str> = text.split('\n').collect();
+    if lines.first().is_none_or(|line| blank(line)) || lines.last().is_none_or(|line| blank(line)) {
+        return false;
+    }
+    let common_indent = lines
+        .iter()
+        .filter(|line| !blank(line))
+        .map(|line| line.len() - line.trim_start_matches([' ', '\t']).len())
+        .min()
+        .unwrap_or(0);
+    common_indent == 0
+}
+
+/// A GraphQL string literal. JSON's escapes are a subset of GraphQL's, and JSON
+/// escapes every control character, so a JSON string is a GraphQL string.
+fn string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| String::from("\"\""))
+}
+
+fn sorted<'a>(names: impl Iterator<Item = &'a ComponentName>) -> Vec<&'a str> {
+    let mut names: Vec<&str> = names.map(|name| name.name.as_str()).collect();
+    names.sort_unstable();
     names
 }
