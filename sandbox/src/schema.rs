@@ -183,7 +183,13 @@ fn scalar(name: &str) -> Scalar {
 }
 
 fn output_field(field: FieldDefinition, resolver: Resolver) -> Field {
-    let mut built = Field::new(field.name.node.as_str(), type_ref(&field.ty.node), resolver);
+    let name = field.name.node.as_str();
+    let ty = type_ref(&field.ty.node);
+    let mut built = if field.ty.node.nullable {
+        Field::new(name, ty, move |ctx| null_on_error(resolver, ctx))
+    } else {
+        Field::new(name, ty, resolver)
+    };
     if let Some(d) = field.description {
         built = built.description(d.node);
     }
@@ -243,6 +249,26 @@ fn string_argument(directive: &ConstDirective, name: &str) -> Option<String> {
 fn deprecation(directives: &[Positioned<ConstDirective>]) -> Option<String> {
     directive(directives, "deprecated")
         .map(|d| string_argument(d, "reason").unwrap_or_else(|| DEFAULT_DEPRECATION.to_owned()))
+}
+
+/// Runs `resolver` for a nullable field so that an error makes the field
+/// `null` and goes into `errors` with the field's path, as GraphQL asks.
+/// (async-graphql's dynamic executor would leave the field out of the answer.)
+fn null_on_error<'a>(resolver: Resolver, ctx: ResolverContext<'a>) -> FieldFuture<'a> {
+    let context = ctx.ctx;
+    match resolver(ctx) {
+        FieldFuture::Value(value) => FieldFuture::Value(value),
+        FieldFuture::Future(future) => FieldFuture::new(async move {
+            match future.await {
+                Ok(value) => Ok(value),
+                Err(error) => {
+                    let error = error.into_server_error(context.item.pos);
+                    context.add_error(context.set_error_path(error));
+                    Ok(None)
+                }
+            }
+        }),
+    }
 }
 
 /// A root field the schema has but the sandbox does not implement.

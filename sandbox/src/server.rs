@@ -363,9 +363,47 @@ async fn graphql(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) ->
         gql = gql.operation_name(name);
     }
     let response = app.schema.execute(gql).await;
-    match serde_json::to_vec(&response) {
+    let body = serde_json::to_value(&response).map(|mut body| {
+        propagate_root_errors(&mut body);
+        body
+    });
+    match body.and_then(|body| serde_json::to_vec(&body)) {
         Ok(body) => json_response(StatusCode::OK, body),
         Err(e) => error_response(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+/// Completes what async-graphql's dynamic executor leaves undone at the root:
+/// it drops a failed non-null root field from `data` instead of making all of
+/// `data` null, and it answers a request that never ran (parse or validation
+/// errors, whose errors have no path) with `"data": null` where GraphQL wants
+/// no `data` at all. Failed nullable fields are already `null` (see
+/// `schema.rs`).
+fn propagate_root_errors(body: &mut Value) {
+    let Some(map) = body.as_object_mut() else {
+        return;
+    };
+    let errors: Vec<&Value> = map
+        .get("errors")
+        .and_then(Value::as_array)
+        .map(|e| e.iter().collect())
+        .unwrap_or_default();
+    if errors.is_empty() {
+        return;
+    }
+    let root_key = |e: &Value| e.pointer("/path/0").and_then(Value::as_str).map(str::to_owned);
+    let dropped = match map.get("data") {
+        Some(Value::Object(data)) => errors
+            .iter()
+            .filter_map(|e| root_key(e))
+            .any(|key| !data.contains_key(&key)),
+        _ => false,
+    };
+    let ran = errors.iter().any(|e| e.get("path").is_some());
+    if dropped {
+        map.insert("data".into(), Value::Null);
+    } else if !ran && map.get("data").is_some_and(Value::is_null) {
+        map.remove("data");
     }
 }
 
