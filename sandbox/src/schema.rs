@@ -185,11 +185,8 @@ fn scalar(name: &str) -> Scalar {
 fn output_field(field: FieldDefinition, resolver: Resolver) -> Field {
     let name = field.name.node.as_str();
     let ty = type_ref(&field.ty.node);
-    let mut built = if field.ty.node.nullable {
-        Field::new(name, ty, move |ctx| null_on_error(resolver, ctx))
-    } else {
-        Field::new(name, ty, resolver)
-    };
+    let nullable = field.ty.node.nullable;
+    let mut built = Field::new(name, ty, move |ctx| report_errors(resolver, nullable, ctx));
     if let Some(d) = field.description {
         built = built.description(d.node);
     }
@@ -251,10 +248,15 @@ fn deprecation(directives: &[Positioned<ConstDirective>]) -> Option<String> {
         .map(|d| string_argument(d, "reason").unwrap_or_else(|| DEFAULT_DEPRECATION.to_owned()))
 }
 
-/// Runs `resolver` for a nullable field so that an error makes the field
-/// `null` and goes into `errors` with the field's path, as GraphQL asks.
-/// (async-graphql's dynamic executor would leave the field out of the answer.)
-fn null_on_error<'a>(resolver: Resolver, ctx: ResolverContext<'a>) -> FieldFuture<'a> {
+/// Marks the error a failed non-null field returns after reporting the real
+/// one; the HTTP layer drops errors carrying this extension.
+pub(crate) const ALREADY_REPORTED: &str = "sandboxAlreadyReported";
+
+/// Runs `resolver` so that its error goes into `errors` with the field's path
+/// (async-graphql's dynamic executor reports resolver errors without one). A
+/// failed nullable field becomes `null`, as GraphQL asks; a failed non-null
+/// field fails its parent with a marked error the answer leaves out.
+fn report_errors<'a>(resolver: Resolver, nullable: bool, ctx: ResolverContext<'a>) -> FieldFuture<'a> {
     let context = ctx.ctx;
     match resolver(ctx) {
         FieldFuture::Value(value) => FieldFuture::Value(value),
@@ -264,7 +266,13 @@ fn null_on_error<'a>(resolver: Resolver, ctx: ResolverContext<'a>) -> FieldFutur
                 Err(error) => {
                     let error = error.into_server_error(context.item.pos);
                     context.add_error(context.set_error_path(error));
-                    Ok(None)
+                    if nullable {
+                        Ok(None)
+                    } else {
+                        use async_graphql::ErrorExtensions as _;
+                        Err(async_graphql::Error::new("already reported")
+                            .extend_with(|_, e| e.set(ALREADY_REPORTED, true)))
+                    }
                 }
             }
         }),

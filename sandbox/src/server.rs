@@ -374,8 +374,9 @@ async fn graphql(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) ->
 }
 
 /// Completes what async-graphql's dynamic executor leaves undone at the root:
-/// it drops a failed non-null root field from `data` instead of making all of
-/// `data` null, and it answers a request that never ran (parse or validation
+/// it drops the marker errors of failed non-null fields (the real error was
+/// reported with its path, see `schema.rs`); it drops a failed non-null root
+/// field from `data` instead of making all of `data` null; and it answers a request that never ran (parse or validation
 /// errors, whose errors have no path) with `"data": null` where GraphQL wants
 /// no `data` at all. Failed nullable fields are already `null` (see
 /// `schema.rs`).
@@ -383,6 +384,13 @@ fn propagate_root_errors(body: &mut Value) {
     let Some(map) = body.as_object_mut() else {
         return;
     };
+    if let Some(Value::Array(errors)) = map.get_mut("errors") {
+        let marker = format!("/extensions/{}", schema::ALREADY_REPORTED);
+        errors.retain(|e| e.pointer(&marker).is_none());
+        if errors.is_empty() {
+            map.remove("errors");
+        }
+    }
     let errors: Vec<&Value> = map
         .get("errors")
         .and_then(Value::as_array)
