@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+pub mod alerts;
 mod client;
 mod config;
 mod document;
@@ -9,10 +10,12 @@ mod endpoint;
 mod error;
 mod glosom;
 pub mod operations;
+pub mod pagination;
 mod response;
 mod retry;
 mod scalars;
 mod session;
+pub mod tdh;
 mod token;
 mod transport;
 
@@ -27,6 +30,7 @@ pub use error::{
 };
 pub use glosom::{Glosom, GlosomGroup, GlosomType};
 pub use operations::{Operation, OperationKind};
+pub use pagination::{Nodes, Page, Pages, Paginated};
 pub use retry::RetryPolicy;
 pub use scalars::{Cursor, DateTime, DateTimeError};
 pub use token::Token;
