@@ -27,10 +27,7 @@ const PRUNE_AT: usize = 4096;
 
 /// Seconds since the Unix epoch, now.
 pub(crate) fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)).unwrap_or(0)
 }
 
 /// What the request's `Authorization` header holds.
@@ -70,9 +67,14 @@ impl Credential {
 /// The state of a user's second factor.
 enum Otp {
     Off,
-    Active { secret: &'static str, activated: &'static str },
+    Active {
+        secret: &'static str,
+        activated: &'static str,
+    },
     /// Required but not yet activated: the password step shows a QR code.
-    Setup { secret: &'static str },
+    Setup {
+        secret: &'static str,
+    },
 }
 
 /// A user the sandbox knows.
@@ -95,16 +97,8 @@ struct Service {
     name: &'static str,
 }
 
-const PORTAL: Service = Service {
-    id: "1",
-    code: demo::SERVICE_PORTAL,
-    name: "DCSO Portal",
-};
-const TDH: Service = Service {
-    id: "2",
-    code: demo::SERVICE_TDH,
-    name: "Threat Detection and Hunting",
-};
+const PORTAL: Service = Service { id: "1", code: demo::SERVICE_PORTAL, name: "DCSO Portal" };
+const TDH: Service = Service { id: "2", code: demo::SERVICE_TDH, name: "Threat Detection and Hunting" };
 
 struct Permission {
     id: &'static str,
@@ -112,16 +106,10 @@ struct Permission {
     description: &'static str,
 }
 
-const PORTAL_ACCESS: Permission = Permission {
-    id: "101",
-    slug: demo::PERMISSION_PORTAL_ACCESS,
-    description: "Sign in to the Portal",
-};
-const TDH_ACCESS: Permission = Permission {
-    id: "201",
-    slug: demo::PERMISSION_TDH_ACCESS,
-    description: "Read TDH issues and alerts",
-};
+const PORTAL_ACCESS: Permission =
+    Permission { id: "101", slug: demo::PERMISSION_PORTAL_ACCESS, description: "Sign in to the Portal" };
+const TDH_ACCESS: Permission =
+    Permission { id: "201", slug: demo::PERMISSION_TDH_ACCESS, description: "Read TDH issues and alerts" };
 const TDH_ACCESS_ADMIN: Permission = Permission {
     id: "202",
     slug: demo::PERMISSION_TDH_ACCESS_ADMIN,
@@ -150,9 +138,7 @@ fn build_user(
 ) -> User {
     let access_to: Vec<Value> = memberships
         .iter()
-        .map(|(service, code, name)| {
-            json!({"service": service_value(service), "group": {"code": code, "name": name}})
-        })
+        .map(|(service, code, name)| json!({"service": service_value(service), "group": {"code": code, "name": name}}))
         .collect();
     let service_permissions: Vec<Value> = permissions
         .iter()
@@ -166,9 +152,7 @@ fn build_user(
             })
         })
         .collect();
-    let tdh = permissions
-        .iter()
-        .any(|(_, perms)| perms.iter().any(|p| p.slug == demo::PERMISSION_TDH_ACCESS));
+    let tdh = permissions.iter().any(|(_, perms)| perms.iter().any(|p| p.slug == demo::PERMISSION_TDH_ACCESS));
     User {
         id: id.to_owned(),
         username: username.to_owned(),
@@ -207,43 +191,22 @@ fn demo_users(org: &Organization) -> Vec<User> {
             demo::BOB_ID,
             demo::BOB,
             pw,
-            Otp::Active {
-                secret: demo::BOB_TOTP_SECRET,
-                activated: demo::BOB_OTP_ACTIVATED,
-            },
+            Otp::Active { secret: demo::BOB_TOTP_SECRET, activated: demo::BOB_OTP_ACTIVATED },
             &[PORTAL_USERS, TDH_USERS],
             &[(&PORTAL, &[&PORTAL_ACCESS]), (&TDH, tdh_user)],
             org,
         ),
-        build_user(
-            demo::CAROL_ID,
-            demo::CAROL,
-            pw,
-            Otp::Off,
-            &[PORTAL_USERS],
-            &[(&PORTAL, &[&PORTAL_ACCESS])],
-            org,
-        ),
+        build_user(demo::CAROL_ID, demo::CAROL, pw, Otp::Off, &[PORTAL_USERS], &[(&PORTAL, &[&PORTAL_ACCESS])], org),
         build_user(
             demo::DAVE_ID,
             demo::DAVE,
             pw,
-            Otp::Setup {
-                secret: demo::DAVE_TOTP_SECRET,
-            },
+            Otp::Setup { secret: demo::DAVE_TOTP_SECRET },
             &[PORTAL_USERS, TDH_USERS],
             &[(&PORTAL, &[&PORTAL_ACCESS]), (&TDH, tdh_user)],
             org,
         ),
-        build_user(
-            demo::MACHINE_USER_ID,
-            demo::MACHINE_USER,
-            None,
-            Otp::Off,
-            &[TDH_USERS],
-            &[(&TDH, tdh_user)],
-            org,
-        ),
+        build_user(demo::MACHINE_USER_ID, demo::MACHINE_USER, None, Otp::Off, &[TDH_USERS], &[(&TDH, tdh_user)], org),
     ]
 }
 
@@ -335,13 +298,7 @@ impl Auth {
             iat: now,
             sub: self.users[user].id.clone(),
             jti: random_jti()?,
-            authz: Authz {
-                groups: if temporary {
-                    Vec::new()
-                } else {
-                    self.users[user].groups.clone()
-                },
-            },
+            authz: Authz { groups: if temporary { Vec::new() } else { self.users[user].groups.clone() } },
         };
         let token = self.signer.sign(&claims)?;
         let mut live = lock(&self.live);
@@ -369,10 +326,7 @@ impl Auth {
             .verify(token)
             .map_err(|_| glosom::error(glosom::TOKEN_INVALID, "token invalid: not a token this Portal issued"))?;
         if claims.exp <= now {
-            return Err(glosom::error(
-                glosom::TOKEN_EXPIRED,
-                "token expired: sign in again or refresh before expiry",
-            ));
+            return Err(glosom::error(glosom::TOKEN_EXPIRED, "token expired: sign in again or refresh before expiry"));
         }
         let live = lock(&self.live);
         let Some(entry) = live.get(&claims.jti) else {
@@ -448,19 +402,11 @@ impl Auth {
                 let password = input.password.as_deref().unwrap_or_default();
                 let user = user
                     .filter(|&i| {
-                        self.users[i]
-                            .password
-                            .is_some_and(|p| constant_time_eq(p.as_bytes(), password.as_bytes()))
+                        self.users[i].password.is_some_and(|p| constant_time_eq(p.as_bytes(), password.as_bytes()))
                     })
-                    .ok_or_else(|| {
-                        glosom::error(glosom::INVALID_CREDENTIALS, "invalid credentials")
-                    })?;
+                    .ok_or_else(|| glosom::error(glosom::INVALID_CREDENTIALS, "invalid credentials"))?;
                 let temporary = !matches!(self.users[user].otp, Otp::Off);
-                let ttl = if temporary {
-                    self.token_ttl.min(TEMPORARY_TOKEN_TTL)
-                } else {
-                    self.token_ttl
-                };
+                let ttl = if temporary { self.token_ttl.min(TEMPORARY_TOKEN_TTL) } else { self.token_ttl };
                 let token = self.issue(user, temporary, ttl, now).map_err(internal)?;
                 self.answer(user, token, temporary)
             }
@@ -477,9 +423,7 @@ impl Auth {
                 }
                 lock(&self.live).remove(&jti);
                 if matches!(self.users[user].otp, Otp::Setup { .. }) {
-                    lock(&self.activations)
-                        .entry(user)
-                        .or_insert_with(|| format_time(now));
+                    lock(&self.activations).entry(user).or_insert_with(|| format_time(now));
                 }
                 let token = self.issue(user, false, self.token_ttl, now).map_err(internal)?;
                 self.answer(user, token, false)
@@ -509,17 +453,11 @@ impl Auth {
         }
         let (jti, user, temporary) = self.check_jwt(token, now)?;
         if self.users[user].username != input.username {
-            return Err(glosom::error(
-                glosom::TOKEN_INVALID,
-                "token invalid: issued to another user",
-            ));
+            return Err(glosom::error(glosom::TOKEN_INVALID, "token invalid: issued to another user"));
         }
         if temporary != want_temporary {
             let wanted = if want_temporary { "a temporary" } else { "a full" };
-            return Err(glosom::error(
-                glosom::TOKEN_INVALID,
-                format!("token invalid: this step needs {wanted} token"),
-            ));
+            return Err(glosom::error(glosom::TOKEN_INVALID, format!("token invalid: this step needs {wanted} token")));
         }
         Ok((jti, user))
     }
@@ -552,10 +490,7 @@ impl Auth {
                      &issuer=DCSO%20Portal%20Sandbox&algorithm=SHA1&digits=6&period=30"
                 );
                 match qrcode::QrCode::new(uri.as_bytes()) {
-                    Ok(code) => code
-                        .render::<qrcode::render::svg::Color<'_>>()
-                        .min_dimensions(200, 200)
-                        .build(),
+                    Ok(code) => code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).build(),
                     // Cannot happen for a URI this short; still a valid SVG.
                     Err(_) => PLACEHOLDER_SVG.to_owned(),
                 }
@@ -588,10 +523,7 @@ mod tests {
     fn demo_permissions() {
         let auth = Auth::new(&Organization::demo(), Duration::from_secs(60)).unwrap();
         let tdh: Vec<(&str, bool)> = auth.users.iter().map(|u| (u.username.as_str(), u.tdh)).collect();
-        assert_eq!(
-            tdh,
-            [("alice", true), ("bob", true), ("carol", false), ("dave", true), ("sandbox-machine", true)]
-        );
+        assert_eq!(tdh, [("alice", true), ("bob", true), ("carol", false), ("dave", true), ("sandbox-machine", true)]);
     }
 
     #[test]

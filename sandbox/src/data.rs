@@ -50,10 +50,8 @@ impl SeedData {
     /// Reads seed data from a JSON file.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, SandboxError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| SandboxError::DataFile {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| SandboxError::DataFile { path: path.to_path_buf(), source })?;
         Self::from_json(&text)
     }
 
@@ -131,19 +129,9 @@ pub enum IssueCategory {
     PolicyViolation,
 }
 
-const SEVERITIES: [Severity; 5] = [
-    Severity::Info,
-    Severity::Low,
-    Severity::Medium,
-    Severity::High,
-    Severity::Critical,
-];
-const STATUSES: [IssueStatus; 4] = [
-    IssueStatus::Open,
-    IssueStatus::InProgress,
-    IssueStatus::Resolved,
-    IssueStatus::Closed,
-];
+const SEVERITIES: [Severity; 5] = [Severity::Info, Severity::Low, Severity::Medium, Severity::High, Severity::Critical];
+const STATUSES: [IssueStatus; 4] =
+    [IssueStatus::Open, IssueStatus::InProgress, IssueStatus::Resolved, IssueStatus::Closed];
 const CATEGORIES: [IssueCategory; 8] = [
     IssueCategory::Malware,
     IssueCategory::Phishing,
@@ -233,10 +221,7 @@ const ALERTS_EPOCH: i64 = 1_767_225_600;
 
 /// splitmix64: a well-mixed, deterministic number from an index.
 fn mix(seed: u64, index: u64) -> u64 {
-    let mut z = seed
-        .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-        .wrapping_add(index)
-        .wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(index).wrapping_add(0x9E37_79B9_7F4A_7C15);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
@@ -259,9 +244,7 @@ fn stable_uuid(seed: u64, index: u64) -> String {
 
 /// RFC 3339 in UTC with `Z`, e.g. `2026-01-05T08:00:00Z`.
 pub(crate) fn format_time(unix_seconds: i64) -> String {
-    DateTime::<Utc>::from_timestamp(unix_seconds, 0)
-        .unwrap_or_default()
-        .to_rfc3339_opts(SecondsFormat::Secs, true)
+    DateTime::<Utc>::from_timestamp(unix_seconds, 0).unwrap_or_default().to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// Parses an ISO 8601 / RFC 3339 timestamp with an explicit offset. Also takes
@@ -275,9 +258,7 @@ pub(crate) fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     } else {
         text.to_owned()
     };
-    DateTime::parse_from_rfc3339(&normalized)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(&normalized).ok().map(|t| t.with_timezone(&Utc))
 }
 
 /// Whether `text` is a UUID in canonical hyphenated form (any case).
@@ -301,46 +282,32 @@ const OPERATING_SYSTEMS: [&str; 6] = [
 
 fn issue_title(category: IssueCategory, variant: usize, host: &str) -> String {
     let templates: [&str; 3] = match category {
-        IssueCategory::Malware => [
-            "Emotet loader executed",
-            "Qakbot infection",
-            "Cobalt Strike beacon in memory",
-        ],
-        IssueCategory::Phishing => [
-            "Credential phishing link opened",
-            "Malicious Office attachment opened",
-            "HTML smuggling download",
-        ],
+        IssueCategory::Malware => ["Emotet loader executed", "Qakbot infection", "Cobalt Strike beacon in memory"],
+        IssueCategory::Phishing => {
+            ["Credential phishing link opened", "Malicious Office attachment opened", "HTML smuggling download"]
+        }
         IssueCategory::CommandAndControl => [
             "Beaconing to known C2 server",
             "DNS tunnelling to rare domain",
             "TLS traffic to suspicious JA3 fingerprint",
         ],
-        IssueCategory::LateralMovement => [
-            "PsExec service installed remotely",
-            "Pass-the-hash logon",
-            "WMI remote process creation",
-        ],
+        IssueCategory::LateralMovement => {
+            ["PsExec service installed remotely", "Pass-the-hash logon", "WMI remote process creation"]
+        }
         IssueCategory::DataExfiltration => [
             "Large upload to file-sharing service",
             "Archive staged for exfiltration",
             "Unusual outbound SFTP transfer",
         ],
-        IssueCategory::Reconnaissance => [
-            "Internal port scan",
-            "LDAP enumeration of domain admins",
-            "SMB share enumeration",
-        ],
-        IssueCategory::Vulnerability => [
-            "Exploitation attempt against VPN gateway",
-            "Outdated OpenSSL with known CVE",
-            "Log4Shell probe answered",
-        ],
-        IssueCategory::PolicyViolation => [
-            "Unapproved remote access tool",
-            "Cryptocurrency miner",
-            "Peer-to-peer client in use",
-        ],
+        IssueCategory::Reconnaissance => {
+            ["Internal port scan", "LDAP enumeration of domain admins", "SMB share enumeration"]
+        }
+        IssueCategory::Vulnerability => {
+            ["Exploitation attempt against VPN gateway", "Outdated OpenSSL with known CVE", "Log4Shell probe answered"]
+        }
+        IssueCategory::PolicyViolation => {
+            ["Unapproved remote access tool", "Cryptocurrency miner", "Peer-to-peer client in use"]
+        }
     };
     format!("{} on {host}", templates[variant % 3])
 }
@@ -367,23 +334,12 @@ impl Issue {
                         (index * 13 + j * 7) % 250 + 1,
                         (index * 31 + j * 17) % 250 + 2
                     ),
-                    hostname: ((index + j) % 6 != 5).then(|| {
-                        format!(
-                            "{}-{:04}.demo-tea.internal",
-                            HOST_PREFIXES[(index + 2 * j) % 5],
-                            h % 10_000
-                        )
-                    }),
+                    hostname: ((index + j) % 6 != 5)
+                        .then(|| format!("{}-{:04}.demo-tea.internal", HOST_PREFIXES[(index + 2 * j) % 5], h % 10_000)),
                     mac_address: ((index + j) % 4 != 3).then(|| {
-                        format!(
-                            "02:00:5e:{:02x}:{:02x}:{:02x}",
-                            (h >> 8) & 0xff,
-                            (h >> 16) & 0xff,
-                            (h >> 24) & 0xff
-                        )
+                        format!("02:00:5e:{:02x}:{:02x}:{:02x}", (h >> 8) & 0xff, (h >> 16) & 0xff, (h >> 24) & 0xff)
                     }),
-                    operating_system: ((index + j) % 7 != 6)
-                        .then(|| OPERATING_SYSTEMS[(h % 6) as usize].to_owned()),
+                    operating_system: ((index + j) % 7 != 6).then(|| OPERATING_SYSTEMS[(h % 6) as usize].to_owned()),
                 }
             })
             .collect();
@@ -455,9 +411,8 @@ impl Alert {
             occurred_on: format_time(ALERTS_EPOCH + (index as i64) * 90 + ((r >> 8) % 60) as i64),
             severity,
             title: ALERT_TITLES[((r >> 16) % 12) as usize].to_owned(),
-            source_ip: (index % 9 != 8).then(|| {
-                format!("10.{}.{}.{}", 20 + index % 8, (r >> 24) % 250 + 1, (r >> 32) % 250 + 2)
-            }),
+            source_ip: (index % 9 != 8)
+                .then(|| format!("10.{}.{}.{}", 20 + index % 8, (r >> 24) % 250 + 1, (r >> 32) % 250 + 2)),
             destination_ip: (index % 11 != 10).then(|| {
                 let net = if (r >> 40) % 2 == 0 { "198.51.100" } else { "203.0.113" };
                 format!("{net}.{}", (r >> 48) % 254 + 1)
@@ -530,16 +485,10 @@ pub(crate) struct Dataset {
 
 impl Dataset {
     /// Builds the dataset from seed data, generating what the seed leaves out.
-    pub fn build(
-        seed: SeedData,
-        issue_count: usize,
-        alert_count: usize,
-    ) -> Result<Self, SandboxError> {
+    pub fn build(seed: SeedData, issue_count: usize, alert_count: usize) -> Result<Self, SandboxError> {
         let organization = seed.organization.unwrap_or_else(Organization::demo);
         if organization.short_code.is_empty() || organization.id.is_empty() {
-            return Err(SandboxError::Data(
-                "organization id and shortCode must not be empty".into(),
-            ));
+            return Err(SandboxError::Data("organization id and shortCode must not be empty".into()));
         }
         let issues = match seed.issues {
             Some(list) => list,
@@ -554,23 +503,15 @@ impl Dataset {
         stored.sort_by_key(|i| Reverse(i.created));
         let issue_ids: Vec<String> = {
             // Generated alerts point at issues in reference order, oldest first.
-            let mut ids: Vec<(DateTime<Utc>, String)> =
-                stored.iter().map(|i| (i.created, i.id.clone())).collect();
+            let mut ids: Vec<(DateTime<Utc>, String)> = stored.iter().map(|i| (i.created, i.id.clone())).collect();
             ids.sort();
             ids.into_iter().map(|(_, id)| id).collect()
         };
         let alerts = match seed.alerts {
-            None => Alerts::Generated {
-                count: alert_count,
-                issue_ids,
-            },
+            None => Alerts::Generated { count: alert_count, issue_ids },
             Some(list) => Alerts::Listed(store_alerts(list)?),
         };
-        Ok(Dataset {
-            organization,
-            issues: stored,
-            alerts,
-        })
+        Ok(Dataset { organization, issues: stored, alerts })
     }
 
     /// The issues matching `filter`, newest first.
@@ -580,9 +521,7 @@ impl Dataset {
     ) -> Result<impl Iterator<Item = &'a StoredIssue> + 'a, String> {
         let time = |name: &str, text: &Option<String>| match text {
             None => Ok(None),
-            Some(t) => parse_time(t)
-                .map(Some)
-                .ok_or_else(|| format!("{name} is not an ISO 8601 timestamp: {t:?}")),
+            Some(t) => parse_time(t).map(Some).ok_or_else(|| format!("{name} is not an ISO 8601 timestamp: {t:?}")),
         };
         let after = time("createdAfter", &filter.created_after)?;
         let before = time("createdBefore", &filter.created_before)?;
@@ -596,9 +535,9 @@ impl Dataset {
                 && category.as_ref().is_none_or(|c| c.contains(&i.category))
                 && after.is_none_or(|t| i.created > t)
                 && before.is_none_or(|t| i.created < t)
-                && search.as_ref().is_none_or(|s| {
-                    i.title_lower.contains(s.as_str()) || i.reference_lower.contains(s.as_str())
-                })
+                && search
+                    .as_ref()
+                    .is_none_or(|s| i.title_lower.contains(s.as_str()) || i.reference_lower.contains(s.as_str()))
         }))
     }
 
@@ -610,9 +549,8 @@ impl Dataset {
 }
 
 fn normalize_time(what: &str, text: &str) -> Result<(DateTime<Utc>, String), SandboxError> {
-    let t = parse_time(text).ok_or_else(|| {
-        SandboxError::Data(format!("{what}: not an RFC 3339 timestamp: {text:?}"))
-    })?;
+    let t =
+        parse_time(text).ok_or_else(|| SandboxError::Data(format!("{what}: not an RFC 3339 timestamp: {text:?}")))?;
     Ok((t, t.to_rfc3339_opts(SecondsFormat::AutoSi, true)))
 }
 
@@ -631,8 +569,7 @@ fn store_issue(mut issue: Issue, seen: &mut HashSet<String>) -> Result<StoredIss
     if let Some(first) = &issue.first_seen {
         issue.first_seen = Some(normalize_time(&format!("{what} firstSeen"), first)?.1);
     }
-    let mut value =
-        serde_json::to_value(&issue).map_err(|e| SandboxError::Data(format!("{what}: {e}")))?;
+    let mut value = serde_json::to_value(&issue).map_err(|e| SandboxError::Data(format!("{what}: {e}")))?;
     if let Value::Object(map) = &mut value {
         // The deprecated `name` is the old spelling of `title`.
         map.insert("name".into(), Value::String(issue.title.clone()));
@@ -665,8 +602,7 @@ fn store_alerts(alerts: Vec<Alert>) -> Result<Vec<Value>, SandboxError> {
         }
         let (t, text) = normalize_time(&format!("{what} occurredOn"), &alert.occurred_on)?;
         alert.occurred_on = text;
-        let value =
-            serde_json::to_value(&alert).map_err(|e| SandboxError::Data(format!("{what}: {e}")))?;
+        let value = serde_json::to_value(&alert).map_err(|e| SandboxError::Data(format!("{what}: {e}")))?;
         timed.push((t, value));
     }
     // Oldest first; equal times keep seed order.
@@ -733,22 +669,13 @@ mod tests {
     fn seed_rejects_bad_ids_and_times() {
         let mut issue = Issue::generated(0);
         issue.id = "nope".into();
-        let seed = SeedData {
-            issues: Some(vec![issue]),
-            ..SeedData::default()
-        };
+        let seed = SeedData { issues: Some(vec![issue]), ..SeedData::default() };
         assert!(Dataset::build(seed, 0, 0).is_err());
         let mut issue = Issue::generated(0);
         issue.created_on = "last tuesday".into();
-        let seed = SeedData {
-            issues: Some(vec![issue.clone(), Issue::generated(1)]),
-            ..SeedData::default()
-        };
+        let seed = SeedData { issues: Some(vec![issue.clone(), Issue::generated(1)]), ..SeedData::default() };
         assert!(Dataset::build(seed, 0, 0).is_err());
-        let seed = SeedData {
-            issues: Some(vec![Issue::generated(0), Issue::generated(0)]),
-            ..SeedData::default()
-        };
+        let seed = SeedData { issues: Some(vec![Issue::generated(0), Issue::generated(0)]), ..SeedData::default() };
         assert!(Dataset::build(seed, 0, 0).is_err());
     }
 }

@@ -57,6 +57,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_readme_table_documents_every_code() {
+        let readme = include_str!("../README.md");
+        for (name, code) in ALL {
+            let row = format!("| `0x{code:08x}` | {code} | `{name}` |");
+            assert!(readme.contains(&row), "README lacks the row {row}");
+        }
+    }
+
+    #[test]
     fn codes_are_errors_in_the_security_or_activity_group_and_distinct() {
         let mut seen = std::collections::HashSet::new();
         for (name, code) in ALL {

@@ -67,8 +67,8 @@ impl Signer {
 
     /// The signed token for `claims`.
     pub fn sign(&self, claims: &Claims) -> Result<String, SandboxError> {
-        let payload = serde_json::to_string(claims)
-            .map_err(|e| SandboxError::Schema(format!("cannot encode claims: {e}")))?;
+        let payload =
+            serde_json::to_string(claims).map_err(|e| SandboxError::Schema(format!("cannot encode claims: {e}")))?;
         let signing_input = format!(
             "{}.{}",
             URL_SAFE_NO_PAD.encode(HEADER_JSON),
@@ -95,8 +95,7 @@ impl Signer {
         mac.update(b".");
         mac.update(payload.as_bytes());
         mac.verify_slice(&signature).map_err(|_| Malformed)?;
-        let header: serde_json::Value =
-            serde_json::from_slice(&decode_part(header)?).map_err(|_| Malformed)?;
+        let header: serde_json::Value = serde_json::from_slice(&decode_part(header)?).map_err(|_| Malformed)?;
         if header.get("alg").and_then(|a| a.as_str()) != Some("HS256") {
             return Err(Malformed);
         }
@@ -106,9 +105,7 @@ impl Signer {
 
 /// RFC 7519 base64url, with or without padding.
 fn decode_part(part: &str) -> Result<Vec<u8>, Malformed> {
-    URL_SAFE_NO_PAD
-        .decode(part.trim_end_matches('='))
-        .map_err(|_| Malformed)
+    URL_SAFE_NO_PAD.decode(part.trim_end_matches('=')).map_err(|_| Malformed)
 }
 
 /// `json` with `>`, `?`, `~`, DEL and every non-ASCII character written as
@@ -147,9 +144,7 @@ mod tests {
             iat: 1_800_000_000,
             sub: sub.into(),
             jti: "0123456789abcdef0123456789abcdef".into(),
-            authz: Authz {
-                groups: groups.iter().map(|g| g.to_string()).collect(),
-            },
+            authz: Authz { groups: groups.iter().map(|g| g.to_string()).collect() },
         }
     }
 
@@ -200,9 +195,7 @@ mod tests {
         let token = signer.sign(&claims("u1", &["g"])).unwrap();
         let other = Signer::random().unwrap();
         assert_eq!(other.verify(&token), Err(Malformed));
-        let forged_payload = URL_SAFE_NO_PAD.encode(
-            serde_json::to_string(&claims("admin", &["g"])).unwrap(),
-        );
+        let forged_payload = URL_SAFE_NO_PAD.encode(serde_json::to_string(&claims("admin", &["g"])).unwrap());
         let mut parts: Vec<&str> = token.split('.').collect();
         parts[1] = &forged_payload;
         assert_eq!(signer.verify(&parts.join(".")), Err(Malformed));

@@ -18,7 +18,5 @@ pub use data::SeedData;
 pub use error::SandboxError;
 pub use resolvers::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 pub use schema::SDL;
-pub use server::{
-    Sandbox, SandboxBuilder, DEFAULT_TOKEN_TTL, MAX_BODY_BYTES, MAX_COMPLEXITY, MAX_DEPTH,
-};
+pub use server::{Sandbox, SandboxBuilder, DEFAULT_TOKEN_TTL, MAX_BODY_BYTES, MAX_COMPLEXITY, MAX_DEPTH};
 pub use stats::Stats;

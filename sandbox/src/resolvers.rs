@@ -67,9 +67,7 @@ fn argument<T: DeserializeOwned>(ctx: &ResolverContext<'_>, name: &str) -> Resul
         Some(v) if v.is_null() => Ok(None),
         Some(v) => {
             let json = v.as_value().clone().into_json()?;
-            serde_json::from_value(json)
-                .map(Some)
-                .map_err(|e| Error::new(format!("invalid argument {name}: {e}")))
+            serde_json::from_value(json).map(Some).map_err(|e| Error::new(format!("invalid argument {name}: {e}")))
         }
     }
 }
@@ -83,9 +81,7 @@ fn all_issues<'a>(ctx: ResolverContext<'a>) -> FieldFuture<'a> {
         let portal = tdh_caller(&ctx)?;
         let filter: IssuesFilter = argument(&ctx, "filter")?.unwrap_or_default();
         let issues = portal.data.filter_issues(&filter).map_err(Error::new)?;
-        Ok(Some(FieldValue::list(
-            issues.map(|i| FieldValue::borrowed_any(&i.value)),
-        )))
+        Ok(Some(FieldValue::list(issues.map(|i| FieldValue::borrowed_any(&i.value)))))
     })
 }
 
@@ -98,10 +94,7 @@ fn issue<'a>(ctx: ResolverContext<'a>) -> FieldFuture<'a> {
         let portal = tdh_caller(&ctx)?;
         let filter: IssueFilter = required(&ctx, "filter")?;
         // Unknown id: null, and no error.
-        Ok(portal
-            .data
-            .issue(&filter.id)
-            .map(|i| FieldValue::borrowed_any(&i.value)))
+        Ok(portal.data.issue(&filter.id).map(|i| FieldValue::borrowed_any(&i.value)))
     })
 }
 
@@ -110,9 +103,10 @@ fn user<'a>(ctx: ResolverContext<'a>) -> FieldFuture<'a> {
         let (portal, me) = caller(&ctx)?;
         let user = match argument::<String>(&ctx, "id")? {
             None => me,
-            Some(id) => portal.auth.user_by_id(&id).ok_or_else(|| {
-                glosom::error(glosom::USER_NOT_FOUND, format!("user not found: {id}"))
-            })?,
+            Some(id) => portal
+                .auth
+                .user_by_id(&id)
+                .ok_or_else(|| glosom::error(glosom::USER_NOT_FOUND, format!("user not found: {id}")))?,
         };
         Ok(Some(FieldValue::borrowed_any(&user.value)))
     })
@@ -127,11 +121,7 @@ fn encode_cursor(index: usize) -> String {
 /// The index a cursor points at, if this server could have handed it out.
 fn decode_cursor(cursor: &str) -> Option<usize> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    let index = std::str::from_utf8(&bytes)
-        .ok()?
-        .strip_prefix(CURSOR_PREFIX)?
-        .parse()
-        .ok()?;
+    let index = std::str::from_utf8(&bytes).ok()?.strip_prefix(CURSOR_PREFIX)?.parse().ok()?;
     // Only the canonical spelling, so that cursors stay opaque.
     (encode_cursor(index) == cursor).then_some(index)
 }
@@ -156,14 +146,11 @@ fn alerts<'a>(ctx: ResolverContext<'a>) -> FieldFuture<'a> {
             Some(cursor) => decode_cursor(cursor)
                 .filter(|&i| i < total)
                 .map(|i| i + 1)
-                .ok_or_else(|| {
-                    glosom::error(glosom::INVALID_CURSOR, format!("invalid cursor: {cursor:?}"))
-                })?,
+                .ok_or_else(|| glosom::error(glosom::INVALID_CURSOR, format!("invalid cursor: {cursor:?}")))?,
         };
         let end = start.saturating_add(first).min(total);
-        let edges: Vec<Value> = (start..end)
-            .map(|i| json!({"cursor": encode_cursor(i), "node": alerts.node(i)}))
-            .collect();
+        let edges: Vec<Value> =
+            (start..end).map(|i| json!({"cursor": encode_cursor(i), "node": alerts.node(i)})).collect();
         let cursor_at = |i: Option<usize>| i.map(encode_cursor);
         let connection = json!({
             "edges": edges,
@@ -200,18 +187,12 @@ fn service_permissions<'a>(ctx: ResolverContext<'a>) -> FieldFuture<'a> {
     FieldFuture::new(async move {
         let parent = ctx.parent_value.try_downcast_ref::<Value>()?;
         let codes = argument::<Filter>(&ctx, "filter")?.and_then(|f| f.service_code);
-        let all = parent
-            .get("servicePermissions")
-            .and_then(Value::as_array)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
+        let all = parent.get("servicePermissions").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
         Ok(Some(FieldValue::list(
             all.iter()
                 .filter(move |sp| {
                     let code = sp.pointer("/service/code").and_then(Value::as_str);
-                    codes
-                        .as_ref()
-                        .is_none_or(|c| code.is_some_and(|code| c.iter().any(|w| w == code)))
+                    codes.as_ref().is_none_or(|c| code.is_some_and(|code| c.iter().any(|w| w == code)))
                 })
                 .map(|sp| FieldValue::borrowed_any(sp)),
         )))

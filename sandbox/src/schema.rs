@@ -10,12 +10,11 @@
 use std::collections::{HashMap, HashSet};
 
 use async_graphql::dynamic::{
-    Enum, EnumItem, Field, FieldFuture, FieldValue, InputObject, InputValue, Object,
-    ResolverContext, Scalar, SchemaBuilder, TypeRef,
+    Enum, EnumItem, Field, FieldFuture, FieldValue, InputObject, InputValue, Object, ResolverContext, Scalar,
+    SchemaBuilder, TypeRef,
 };
 use async_graphql::parser::types::{
-    BaseType, ConstDirective, FieldDefinition, InputValueDefinition, Type, TypeKind,
-    TypeSystemDefinition,
+    BaseType, ConstDirective, FieldDefinition, InputValueDefinition, Type, TypeKind, TypeSystemDefinition,
 };
 use async_graphql::parser::Positioned;
 use async_graphql::Value as GqlValue;
@@ -40,8 +39,7 @@ const DEFAULT_DEPRECATION: &str = "No longer supported";
 /// for a field the SDL lacks.
 pub(crate) fn build(sdl: &str, resolvers: &[ResolverEntry]) -> Result<SchemaBuilder, String> {
     let document = async_graphql::parser::parse_schema(sdl).map_err(|e| e.to_string())?;
-    let resolvers: HashMap<(&str, &str), Resolver> =
-        resolvers.iter().map(|(t, f, r)| ((*t, *f), *r)).collect();
+    let resolvers: HashMap<(&str, &str), Resolver> = resolvers.iter().map(|(t, f, r)| ((*t, *f), *r)).collect();
     let mut used = HashSet::new();
     let mut roots = (None, None);
     for definition in &document.definitions {
@@ -65,9 +63,7 @@ pub(crate) fn build(sdl: &str, resolvers: &[ResolverEntry]) -> Result<SchemaBuil
         })
         .collect();
     let query = roots.0.unwrap_or_else(|| "Query".to_owned());
-    let mutation = roots
-        .1
-        .or_else(|| names.contains("Mutation").then(|| "Mutation".to_owned()));
+    let mutation = roots.1.or_else(|| names.contains("Mutation").then(|| "Mutation".to_owned()));
     let mut types = Vec::new();
     for definition in document.definitions {
         match definition {
@@ -88,8 +84,8 @@ pub(crate) fn build(sdl: &str, resolvers: &[ResolverEntry]) -> Result<SchemaBuil
                         if let Some(d) = description {
                             scalar = scalar.description(d);
                         }
-                        if let Some(url) = directive(&ty.directives, "specifiedBy")
-                            .and_then(|d| string_argument(d, "url"))
+                        if let Some(url) =
+                            directive(&ty.directives, "specifiedBy").and_then(|d| string_argument(d, "url"))
                         {
                             scalar = scalar.specified_by_url(url);
                         }
@@ -225,14 +221,8 @@ fn type_ref(ty: &Type) -> TypeRef {
     }
 }
 
-fn directive<'d>(
-    directives: &'d [Positioned<ConstDirective>],
-    name: &str,
-) -> Option<&'d ConstDirective> {
-    directives
-        .iter()
-        .map(|d| &d.node)
-        .find(|d| d.name.node.as_str() == name)
+fn directive<'d>(directives: &'d [Positioned<ConstDirective>], name: &str) -> Option<&'d ConstDirective> {
+    directives.iter().map(|d| &d.node).find(|d| d.name.node.as_str() == name)
 }
 
 fn string_argument(directive: &ConstDirective, name: &str) -> Option<String> {
@@ -287,10 +277,7 @@ fn not_served<'a>(ctx: ResolverContext<'a>) -> FieldFuture<'a> {
 
 /// Reads the field (by its name, not its alias) from the parent object.
 fn default_resolver<'a>(ctx: ResolverContext<'a>) -> FieldFuture<'a> {
-    let value = ctx
-        .parent_value
-        .downcast_ref::<Value>()
-        .and_then(|parent| parent.get(ctx.ctx.field().name()));
+    let value = ctx.parent_value.downcast_ref::<Value>().and_then(|parent| parent.get(ctx.ctx.field().name()));
     FieldFuture::Value(value.and_then(field_value))
 }
 
@@ -300,9 +287,9 @@ pub(crate) fn field_value(value: &Value) -> Option<FieldValue<'_>> {
     match value {
         Value::Null => None,
         Value::Object(_) => Some(FieldValue::borrowed_any(value)),
-        Value::Array(items) => Some(FieldValue::list(
-            items.iter().map(|item| field_value(item).unwrap_or(FieldValue::NULL)),
-        )),
+        Value::Array(items) => {
+            Some(FieldValue::list(items.iter().map(|item| field_value(item).unwrap_or(FieldValue::NULL))))
+        }
         scalar => GqlValue::from_json(scalar.clone()).ok().map(FieldValue::value),
     }
 }

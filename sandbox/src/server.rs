@@ -52,9 +52,7 @@ pub struct Sandbox {
 
 impl std::fmt::Debug for Sandbox {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Sandbox")
-            .field("addr", &self.addr)
-            .finish_non_exhaustive()
+        f.debug_struct("Sandbox").field("addr", &self.addr).finish_non_exhaustive()
     }
 }
 
@@ -218,11 +216,7 @@ impl SandboxBuilder {
         };
         let data = Dataset::build(seed, self.issues, self.alerts)?;
         let auth = Auth::new(&data.organization, self.token_ttl)?;
-        let portal = Arc::new(Portal {
-            data,
-            auth,
-            counters: Counters::default(),
-        });
+        let portal = Arc::new(Portal { data, auth, counters: Counters::default() });
         let schema = schema::build(schema::SDL, resolvers::RESOLVERS)
             .map_err(SandboxError::Schema)?
             .data(portal.clone())
@@ -231,16 +225,9 @@ impl SandboxBuilder {
             .finish()
             .map_err(|e| SandboxError::Schema(e.0))?;
 
-        let listener = TcpListener::bind(self.listen)
-            .await
-            .map_err(|source| SandboxError::Bind {
-                addr: self.listen,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| SandboxError::Bind {
-            addr: self.listen,
-            source,
-        })?;
+        let listener =
+            TcpListener::bind(self.listen).await.map_err(|source| SandboxError::Bind { addr: self.listen, source })?;
+        let addr = listener.local_addr().map_err(|source| SandboxError::Bind { addr: self.listen, source })?;
         let counting = portal.clone();
         let listener = listener.tap_io(move |stream| {
             counting.counters.connection();
@@ -249,10 +236,7 @@ impl SandboxBuilder {
             let _ = stream.set_nodelay(true);
         });
 
-        let app = Arc::new(App {
-            schema,
-            portal: portal.clone(),
-        });
+        let app = Arc::new(App { schema, portal: portal.clone() });
         let router = Router::new()
             .route("/graphql", post(graphql).fallback(method_not_allowed))
             .fallback(not_found)
@@ -264,12 +248,7 @@ impl SandboxBuilder {
         let task = tokio::spawn(async move {
             let _ = server.await;
         });
-        Ok(Sandbox {
-            addr,
-            portal,
-            shutdown: Some(tx),
-            task: Some(task),
-        })
+        Ok(Sandbox { addr, portal, shutdown: Some(tx), task: Some(task) })
     }
 }
 
@@ -290,10 +269,7 @@ struct GraphQlRequest {
 
 fn json_response(status: StatusCode, body: Vec<u8>) -> Response {
     let mut response = (status, body).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
 
@@ -319,16 +295,10 @@ async fn graphql(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) ->
             "send the request as Content-Type: application/json",
         );
     }
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    let too_large = || {
-        error_response(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &format!("request body larger than {MAX_BODY_BYTES} bytes"),
-        )
-    };
+    let declared =
+        headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    let too_large =
+        || error_response(StatusCode::PAYLOAD_TOO_LARGE, &format!("request body larger than {MAX_BODY_BYTES} bytes"));
     if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         return too_large();
     }
@@ -345,19 +315,12 @@ async fn graphql(State(app): State<Arc<App>>, headers: HeaderMap, body: Body) ->
             )
         }
     };
-    let operation = request
-        .operation_name
-        .clone()
-        .or_else(|| only_operation_name(&request.query));
+    let operation = request.operation_name.clone().or_else(|| only_operation_name(&request.query));
     app.portal.counters.graphql_request(operation.as_deref());
 
-    let credential = Credential::from_header(
-        headers.get(header::AUTHORIZATION).map(HeaderValue::as_bytes),
-    );
+    let credential = Credential::from_header(headers.get(header::AUTHORIZATION).map(HeaderValue::as_bytes));
     let mut gql = async_graphql::Request::new(request.query)
-        .variables(async_graphql::Variables::from_json(Value::Object(
-            request.variables.unwrap_or_default(),
-        )))
+        .variables(async_graphql::Variables::from_json(Value::Object(request.variables.unwrap_or_default())))
         .data(RequestAuth { credential });
     if let Some(name) = request.operation_name {
         gql = gql.operation_name(name);
@@ -391,20 +354,14 @@ fn propagate_root_errors(body: &mut Value) {
             map.remove("errors");
         }
     }
-    let errors: Vec<&Value> = map
-        .get("errors")
-        .and_then(Value::as_array)
-        .map(|e| e.iter().collect())
-        .unwrap_or_default();
+    let errors: Vec<&Value> =
+        map.get("errors").and_then(Value::as_array).map(|e| e.iter().collect()).unwrap_or_default();
     if errors.is_empty() {
         return;
     }
     let root_key = |e: &Value| e.pointer("/path/0").and_then(Value::as_str).map(str::to_owned);
     let dropped = match map.get("data") {
-        Some(Value::Object(data)) => errors
-            .iter()
-            .filter_map(|e| root_key(e))
-            .any(|key| !data.contains_key(&key)),
+        Some(Value::Object(data)) => errors.iter().filter_map(|e| root_key(e)).any(|key| !data.contains_key(&key)),
         _ => false,
     };
     let ran = errors.iter().any(|e| e.get("path").is_some());
@@ -420,22 +377,15 @@ fn propagate_root_errors(body: &mut Value) {
 fn only_operation_name(query: &str) -> Option<String> {
     use async_graphql::parser::types::DocumentOperations;
     match async_graphql::parser::parse_query(query).ok()?.operations {
-        DocumentOperations::Multiple(ops) if ops.len() == 1 => {
-            ops.keys().next().map(|name| name.to_string())
-        }
+        DocumentOperations::Multiple(ops) if ops.len() == 1 => ops.keys().next().map(|name| name.to_string()),
         _ => None,
     }
 }
 
 async fn method_not_allowed(State(app): State<Arc<App>>) -> Response {
     app.portal.counters.http_request();
-    let mut response = error_response(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "only POST is served at /graphql",
-    );
-    response
-        .headers_mut()
-        .insert(header::ALLOW, HeaderValue::from_static("POST"));
+    let mut response = error_response(StatusCode::METHOD_NOT_ALLOWED, "only POST is served at /graphql");
+    response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
     response
 }
 

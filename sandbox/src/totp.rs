@@ -61,9 +61,7 @@ pub fn verify(secret_base32: &str, candidate: &str, unix_time: u64) -> bool {
         return false;
     };
     let step = unix_time / STEP_SECONDS;
-    [step.saturating_sub(1), step, step.saturating_add(1)]
-        .iter()
-        .any(|&s| hotp(&key, s, DIGITS) == candidate)
+    [step.saturating_sub(1), step, step.saturating_add(1)].iter().any(|&s| hotp(&key, s, DIGITS) == candidate)
 }
 
 /// RFC 4226 HOTP with HMAC-SHA-1, left-padded with zeros to `digits`.
@@ -76,12 +74,8 @@ fn hotp(key: &[u8], counter: u64, digits: u32) -> String {
     mac.update(&counter.to_be_bytes());
     let digest = mac.finalize().into_bytes();
     let offset = usize::from(digest[digest.len() - 1] & 0x0f);
-    let binary = u32::from_be_bytes([
-        digest[offset] & 0x7f,
-        digest[offset + 1],
-        digest[offset + 2],
-        digest[offset + 3],
-    ]);
+    let binary =
+        u32::from_be_bytes([digest[offset] & 0x7f, digest[offset + 1], digest[offset + 2], digest[offset + 3]]);
     let value = binary % 10u32.pow(digits);
     format!("{value:0width$}", width = digits as usize)
 }

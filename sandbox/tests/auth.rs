@@ -72,7 +72,8 @@ async fn second_factor_errors() {
     let answer = authorize(&sandbox, json!({"username": "alice", "temporaryToken": alice, "otpCode": "000000"})).await;
     assert_eq!(first_code(&answer), code(glosom::TOKEN_INVALID));
     // Wrong attempts did not use up the temporary token; a right code works once.
-    let right = json!({"username": "bob", "temporaryToken": temporary, "otpCode": totp::code(demo::BOB_TOTP_SECRET, now())});
+    let right =
+        json!({"username": "bob", "temporaryToken": temporary, "otpCode": totp::code(demo::BOB_TOTP_SECRET, now())});
     let answer = authorize(&sandbox, right.clone()).await;
     assert_eq!(answer["data"]["portalauth"]["isTemporaryToken"], false, "{answer}");
     let again = authorize(&sandbox, right).await;
@@ -85,7 +86,8 @@ async fn second_factor_accepts_one_step_of_clock_drift() {
     for offset in [-30i64, 30] {
         let temporary = bob_temporary(&sandbox).await;
         let at = (now() as i64 + offset) as u64;
-        let input = json!({"username": "bob", "temporaryToken": temporary, "otpCode": totp::code(demo::BOB_TOTP_SECRET, at)});
+        let input =
+            json!({"username": "bob", "temporaryToken": temporary, "otpCode": totp::code(demo::BOB_TOTP_SECRET, at)});
         let answer = authorize(&sandbox, input).await;
         assert_eq!(answer["data"]["portalauth"]["isTemporaryToken"], false, "offset {offset}: {answer}");
     }
@@ -163,7 +165,8 @@ async fn token_lifetime_follows_the_builder() {
     let token = sign_in(&sandbox, demo::ALICE).await;
     let payload = token.split('.').nth(1).unwrap();
     use base64::Engine as _;
-    let claims: Value = serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    let claims: Value =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
     assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 90);
     assert_eq!(claims["authz"]["groups"], json!(["portal-users", "tdh-coordinators"]));
     assert_eq!(claims["jti"].as_str().unwrap().len(), 32);
@@ -213,7 +216,8 @@ async fn carol_is_refused_tdh_data_with_partial_answers_where_nullable() {
     assert_eq!(first_code(&answer), code(glosom::PERMISSION_DENIED));
 
     let any_id = portal_sandbox::data::Issue::generated(3).id;
-    let query = format!(r#"{{ me: auth_user {{ username }} issue: tdh_issue(filter: {{id: "{any_id}"}}) {{ title }} }}"#);
+    let query =
+        format!(r#"{{ me: auth_user {{ username }} issue: tdh_issue(filter: {{id: "{any_id}"}}) {{ title }} }}"#);
     let answer = gql(&sandbox, Some(&carol), &query, Value::Null).await;
     assert_eq!(answer["data"], json!({"me": {"username": "carol"}, "issue": null}));
     assert_eq!(first_code(&answer), code(glosom::PERMISSION_DENIED));
@@ -235,7 +239,8 @@ async fn dave_sees_a_qr_code_until_he_completes_the_second_factor() {
     assert!(svg.matches("<path").count() + svg.matches("<rect").count() > 0);
 
     let temporary = auth["token"].as_str().unwrap();
-    let input = json!({"username": "dave", "temporaryToken": temporary, "otpCode": totp::code(demo::DAVE_TOTP_SECRET, now())});
+    let input =
+        json!({"username": "dave", "temporaryToken": temporary, "otpCode": totp::code(demo::DAVE_TOTP_SECRET, now())});
     let answer = authorize(&sandbox, input).await;
     let auth = &answer["data"]["portalauth"];
     assert_eq!(auth["isTemporaryToken"], false, "{answer}");

@@ -91,7 +91,8 @@ fn stderr_of(child: &mut Child) -> String {
 }
 
 async fn sign_in(addr: SocketAddr) -> String {
-    let body = json!({"query": common::AUTHORIZE, "variables": {"input": {"username": "alice", "password": demo::PASSWORD}}});
+    let body =
+        json!({"query": common::AUTHORIZE, "variables": {"input": {"username": "alice", "password": demo::PASSWORD}}});
     let answer = post(addr, None, &body).await.json();
     answer["data"]["portalauth"]["token"].as_str().unwrap_or_else(|| panic!("{answer}")).to_owned()
 }
@@ -129,9 +130,13 @@ async fn sigint_also_stops_it_and_seed_data_is_served() {
     let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/seed.json");
     let mut run = spawn(&["--data", seed]);
     let token = sign_in(run.addr).await;
-    let answer = post(run.addr, Some(&token), &json!({"query": "{ auth_user { organization { shortCode } } tdh_allIssues { reference } }"}))
-        .await
-        .json();
+    let answer = post(
+        run.addr,
+        Some(&token),
+        &json!({"query": "{ auth_user { organization { shortCode } } tdh_allIssues { reference } }"}),
+    )
+    .await
+    .json();
     assert_eq!(answer["data"]["auth_user"]["organization"]["shortCode"], "KTL");
     assert_eq!(answer["data"]["tdh_allIssues"].as_array().unwrap().len(), 2);
     signal(&run.child, "INT");

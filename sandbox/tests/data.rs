@@ -14,7 +14,12 @@ const FILTERED: &str = "query ($filter: tdh_IssuesFilter) { tdh_allIssues(filter
 async fn references(sandbox: &Sandbox, token: &str, filter: Value) -> Vec<String> {
     let answer = gql(sandbox, Some(token), FILTERED, json!({ "filter": filter })).await;
     assert!(answer.get("errors").is_none(), "{filter}: {answer}");
-    answer["data"]["tdh_allIssues"].as_array().unwrap().iter().map(|i| i["reference"].as_str().unwrap().to_owned()).collect()
+    answer["data"]["tdh_allIssues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["reference"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 /// The generated issues matching `keep`, newest first, as references.
@@ -33,14 +38,26 @@ async fn every_issue_filter_field_narrows_the_list() {
     assert_eq!(references(&sandbox, &token, json!({})).await, all);
 
     let cases: Vec<(Value, Box<dyn Fn(&Issue) -> bool>)> = vec![
-        (json!({"severity": ["HIGH", "CRITICAL"]}), Box::new(|i| matches!(i.severity, Severity::High | Severity::Critical))),
+        (
+            json!({"severity": ["HIGH", "CRITICAL"]}),
+            Box::new(|i| matches!(i.severity, Severity::High | Severity::Critical)),
+        ),
         (json!({"status": ["OPEN"]}), Box::new(|i| i.status == IssueStatus::Open)),
-        (json!({"category": ["PHISHING", "MALWARE"]}), Box::new(|i| matches!(i.category, IssueCategory::Phishing | IssueCategory::Malware))),
+        (
+            json!({"category": ["PHISHING", "MALWARE"]}),
+            Box::new(|i| matches!(i.category, IssueCategory::Phishing | IssueCategory::Malware)),
+        ),
         (json!({"severity": []}), Box::new(|_| false)),
         (json!({"createdAfter": "2025-11-01T00:00:00Z"}), Box::new(|i| i.created_on.as_str() > "2025-11-01T00:00:00Z")),
-        (json!({"createdBefore": "2025-10-10T00:00:00Z"}), Box::new(|i| i.created_on.as_str() < "2025-10-10T00:00:00Z")),
+        (
+            json!({"createdBefore": "2025-10-10T00:00:00Z"}),
+            Box::new(|i| i.created_on.as_str() < "2025-10-10T00:00:00Z"),
+        ),
         // The same instant written with an offset.
-        (json!({"createdBefore": "2025-10-10T02:00:00+02:00"}), Box::new(|i| i.created_on.as_str() < "2025-10-10T00:00:00Z")),
+        (
+            json!({"createdBefore": "2025-10-10T02:00:00+02:00"}),
+            Box::new(|i| i.created_on.as_str() < "2025-10-10T00:00:00Z"),
+        ),
         (json!({"search": "tdh-2025-0004"}), Box::new(|i| i.reference.starts_with("TDH-2025-0004"))),
         (json!({"search": "BEACON"}), Box::new(|i| i.title.to_lowercase().contains("beacon"))),
         (
@@ -199,9 +216,18 @@ async fn the_example_seed_file_is_served() {
     let sandbox = Sandbox::builder().data_file(path).start().await.unwrap();
     let token = sign_in(&sandbox, demo::ALICE).await;
     let answer = gql(&sandbox, Some(&token), "{ auth_user { organization { name shortCode } } }", Value::Null).await;
-    assert_eq!(answer["data"]["auth_user"]["organization"], json!({"name": "Example Kettle Works", "shortCode": "KTL"}));
+    assert_eq!(
+        answer["data"]["auth_user"]["organization"],
+        json!({"name": "Example Kettle Works", "shortCode": "KTL"})
+    );
 
-    let answer = gql(&sandbox, Some(&token), "{ tdh_allIssues { reference createdOn firstSeen affectedAssets { ip hostname } } }", Value::Null).await;
+    let answer = gql(
+        &sandbox,
+        Some(&token),
+        "{ tdh_allIssues { reference createdOn firstSeen affectedAssets { ip hostname } } }",
+        Value::Null,
+    )
+    .await;
     assert_eq!(
         answer["data"]["tdh_allIssues"],
         json!([
@@ -212,7 +238,12 @@ async fn the_example_seed_file_is_served() {
         ])
     );
     let answer = gql(&sandbox, Some(&token), "{ alerts { edges { node { id } } totalCount } }", Value::Null).await;
-    let ids: Vec<&str> = answer["data"]["alerts"]["edges"].as_array().unwrap().iter().map(|e| e["node"]["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = answer["data"]["alerts"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["node"]["id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["alert-3", "alert-1", "alert-2"], "oldest first");
 }
 
@@ -223,9 +254,20 @@ async fn seed_data_in_code_with_generated_alerts_pointing_at_seeded_issues() {
     let seed = SeedData { issues: Some(issues), ..SeedData::default() };
     let sandbox = Sandbox::builder().data(seed).alerts(20).start().await.unwrap();
     let token = sign_in(&sandbox, demo::ALICE).await;
-    let answer = gql(&sandbox, Some(&token), "{ tdh_allIssues { id } alerts(first: 20) { edges { node { issueId } } } }", Value::Null).await;
+    let answer = gql(
+        &sandbox,
+        Some(&token),
+        "{ tdh_allIssues { id } alerts(first: 20) { edges { node { issueId } } } }",
+        Value::Null,
+    )
+    .await;
     assert_eq!(answer["data"]["tdh_allIssues"].as_array().unwrap().len(), 3);
-    let linked: Vec<&str> = answer["data"]["alerts"]["edges"].as_array().unwrap().iter().filter_map(|e| e["node"]["issueId"].as_str()).collect();
+    let linked: Vec<&str> = answer["data"]["alerts"]["edges"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["node"]["issueId"].as_str())
+        .collect();
     assert_eq!(linked.len(), 4);
     assert!(linked.iter().all(|id| ids.iter().any(|i| i == id)));
 }

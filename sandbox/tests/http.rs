@@ -65,7 +65,9 @@ async fn oversize_bodies_get_413() {
 
     // Chunked, so only reading finds out.
     let mut conn = Connection::open(sandbox.addr()).await;
-    let mut raw = b"POST /graphql HTTP/1.1\r\nHost: s\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+    let mut raw =
+        b"POST /graphql HTTP/1.1\r\nHost: s\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            .to_vec();
     let chunk = vec![b' '; 64 * 1024];
     for _ in 0..(MAX_BODY_BYTES / chunk.len() + 1) {
         raw.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
@@ -79,7 +81,10 @@ async fn oversize_bodies_get_413() {
     // Just under the cap is fine (white space around a real request).
     let mut body = vec![b' '; MAX_BODY_BYTES - IS_ALIVE.len()];
     body.extend_from_slice(IS_ALIVE);
-    let reply = Connection::open(sandbox.addr()).await.send("POST", "/graphql", &[("Content-Type", "application/json")], &body).await;
+    let reply = Connection::open(sandbox.addr())
+        .await
+        .send("POST", "/graphql", &[("Content-Type", "application/json")], &body)
+        .await;
     assert_eq!(reply.status, 200);
 }
 
@@ -87,7 +92,11 @@ async fn oversize_bodies_get_413() {
 async fn malformed_bodies_get_400() {
     let sandbox = Sandbox::start().await.unwrap();
     let mut conn = Connection::open(sandbox.addr()).await;
-    let deep = format!("{{\"query\":\"{{__typename}}\",\"variables\":{{\"x\":{}{}}}}}", "[".repeat(10_000), "]".repeat(10_000));
+    let deep = format!(
+        "{{\"query\":\"{{__typename}}\",\"variables\":{{\"x\":{}{}}}}}",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
     let bodies: Vec<Vec<u8>> = vec![
         b"".to_vec(),
         b"{".to_vec(),
@@ -112,7 +121,11 @@ async fn malformed_bodies_get_400() {
 #[tokio::test]
 async fn bad_documents_are_graphql_errors_with_status_200_and_no_data() {
     let sandbox = Sandbox::start().await.unwrap();
-    let nested = format!("{{ __schema {{ types {{ fields {{ type {{ {} name {} }} }} }} }} }}", "ofType {".repeat(30), "}".repeat(30));
+    let nested = format!(
+        "{{ __schema {{ types {{ fields {{ type {{ {} name {} }} }} }} }} }}",
+        "ofType {".repeat(30),
+        "}".repeat(30)
+    );
     let aliases: String = (0..1000).map(|i| format!("a{i}: auth_user {{ id username }} ")).collect();
     let cases = [
         (json!({"query": "{ tdh_allIssues { id "}), "syntax"),
@@ -130,7 +143,11 @@ async fn bad_documents_are_graphql_errors_with_status_200_and_no_data() {
         assert!(answer.get("data").is_none(), "{what}: a request that never ran has no data: {answer}");
     }
     // Past the parser's recursion limit, and past the depth limit only.
-    let deeper_than_allowed = format!("{{ __schema {{ types {{ fields {{ type {{ {} name {} }} }} }} }} }}", "ofType {".repeat(22), "}".repeat(22));
+    let deeper_than_allowed = format!(
+        "{{ __schema {{ types {{ fields {{ type {{ {} name {} }} }} }} }} }}",
+        "ofType {".repeat(22),
+        "}".repeat(22)
+    );
     for query in [nested, deeper_than_allowed] {
         let reply = post(sandbox.addr(), None, &json!({ "query": query })).await;
         let message = reply.json()["errors"][0]["message"].as_str().unwrap().to_owned();

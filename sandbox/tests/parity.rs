@@ -98,11 +98,9 @@ fn normalize_default(value: &str) -> String {
 fn sdl_deprecation(directives: &apollo_compiler::ast::DirectiveList) -> String {
     match directives.get("deprecated") {
         None => "-".into(),
-        Some(d) => d
-            .specified_argument_by_name("reason")
-            .and_then(|v| v.as_str())
-            .unwrap_or("No longer supported")
-            .to_owned(),
+        Some(d) => {
+            d.specified_argument_by_name("reason").and_then(|v| v.as_str()).unwrap_or("No longer supported").to_owned()
+        }
     }
 }
 
@@ -117,7 +115,8 @@ fn sdl_input(facts: &mut Facts, key: &str, value: &apollo_compiler::ast::InputVa
 }
 
 fn sdl_facts(sdl: &str) -> Facts {
-    let schema = Schema::parse_and_validate(sdl, "portal.graphql").unwrap_or_else(|e| panic!("invalid SDL: {}", e.errors));
+    let schema =
+        Schema::parse_and_validate(sdl, "portal.graphql").unwrap_or_else(|e| panic!("invalid SDL: {}", e.errors));
     let mut facts = Facts::new();
     let root = |n: &Option<apollo_compiler::schema::ComponentName>| text(n.as_ref().map(|n| n.name.as_str()));
     facts.insert("schema query".into(), root(&schema.schema_definition.query));
@@ -130,7 +129,11 @@ fn sdl_facts(sdl: &str) -> Facts {
         facts.insert(format!("{name} description"), text(ty.description().map(|d| &**d)));
         let kind = match ty {
             ExtendedType::Scalar(s) => {
-                let url = s.directives.get("specifiedBy").and_then(|d| d.specified_argument_by_name("url")).and_then(|v| v.as_str());
+                let url = s
+                    .directives
+                    .get("specifiedBy")
+                    .and_then(|d| d.specified_argument_by_name("url"))
+                    .and_then(|v| v.as_str());
                 facts.insert(format!("{name} specifiedByURL"), text(url));
                 "SCALAR"
             }
@@ -213,7 +216,8 @@ fn server_deprecation(v: &Value) -> String {
 fn server_input(facts: &mut Facts, key: &str, value: &Value) {
     facts.insert(format!("{key} type"), type_ref(&value["type"]));
     facts.insert(format!("{key} description"), text(value["description"].as_str()));
-    facts.insert(format!("{key} default"), value["defaultValue"].as_str().map_or_else(|| "-".into(), normalize_default));
+    facts
+        .insert(format!("{key} default"), value["defaultValue"].as_str().map_or_else(|| "-".into(), normalize_default));
     facts.insert(format!("{key} deprecated"), server_deprecation(value));
 }
 

@@ -214,10 +214,12 @@ async fn permissions_with_and_without_id_and_services() {
 
     let answer = gql(&sandbox, Some(&token), PERMISSIONS_WITH_ID, json!({"id": null, "services": null})).await;
     assert_eq!(permission_map(&answer), both);
-    let answer = gql(&sandbox, Some(&token), PERMISSIONS_WITH_ID, json!({"id": demo::CAROL_ID, "services": null})).await;
+    let answer =
+        gql(&sandbox, Some(&token), PERMISSIONS_WITH_ID, json!({"id": demo::CAROL_ID, "services": null})).await;
     assert_eq!(permission_map(&answer), vec![("portal".to_owned(), vec!["portal-access".to_owned()])]);
     let answer =
-        gql(&sandbox, Some(&token), PERMISSIONS_WITH_ID, json!({"id": demo::BOB_ID, "services": ["tdh", "nope"]})).await;
+        gql(&sandbox, Some(&token), PERMISSIONS_WITH_ID, json!({"id": demo::BOB_ID, "services": ["tdh", "nope"]}))
+            .await;
     assert_eq!(permission_map(&answer), vec![("tdh".to_owned(), vec!["tdh-access".to_owned()])]);
     let answer = gql(&sandbox, Some(&token), PERMISSIONS_WITH_ID, json!({"id": "no-such-user"})).await;
     assert_eq!(answer["data"]["auth_user"], Value::Null);
@@ -237,7 +239,10 @@ async fn alerts_pages_from_the_empty_cursor_to_the_end() {
         let page = &answer["data"]["alerts"];
         pages += 1;
         for edge in page["edges"].as_array().unwrap() {
-            seen.push((edge["node"]["occurredOn"].as_str().unwrap().to_owned(), edge["node"]["id"].as_str().unwrap().to_owned()));
+            seen.push((
+                edge["node"]["occurredOn"].as_str().unwrap().to_owned(),
+                edge["node"]["id"].as_str().unwrap().to_owned(),
+            ));
         }
         if page["pageInfo"]["hasNextPage"] != json!(true) {
             break;

@@ -22,10 +22,7 @@ pub struct Reply {
 
 impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 
     pub fn json(&self) -> Value {
@@ -67,7 +64,11 @@ impl Connection {
     async fn read_reply(&mut self) -> Reply {
         let mut line = String::new();
         self.stream.read_line(&mut line).await.expect("status line");
-        let status: u16 = line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("bad status line {line:?}"));
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("bad status line {line:?}"));
         let mut headers = Vec::new();
         loop {
             let mut line = String::new();
@@ -129,9 +130,7 @@ pub async fn gql(sandbox: &Sandbox, token: Option<&str>, query: &str, variables:
 
 /// The `extensions.code` of the answer's first error.
 pub fn first_code(answer: &Value) -> u64 {
-    answer["errors"][0]["extensions"]["code"]
-        .as_u64()
-        .unwrap_or_else(|| panic!("no numeric error code in {answer}"))
+    answer["errors"][0]["extensions"]["code"].as_u64().unwrap_or_else(|| panic!("no numeric error code in {answer}"))
 }
 
 pub fn now() -> u64 {
@@ -149,7 +148,9 @@ pub async fn authorize(sandbox: &Sandbox, input: Value) -> Value {
 /// Signs in with the password and, when asked for it, the TOTP code; returns
 /// the full token.
 pub async fn sign_in(sandbox: &Sandbox, username: &str) -> String {
-    let answer = authorize(sandbox, json!({"username": username, "password": demo::PASSWORD, "resource": "sandbox-tests"})).await;
+    let answer =
+        authorize(sandbox, json!({"username": username, "password": demo::PASSWORD, "resource": "sandbox-tests"}))
+            .await;
     let auth = &answer["data"]["portalauth"];
     let token = auth["token"].as_str().unwrap_or_else(|| panic!("no token: {answer}")).to_owned();
     if auth["isTemporaryToken"] != json!(true) {
