@@ -105,8 +105,9 @@ macro_rules! schema_enum {
         }
 
         impl fmt::Display for $name {
+            /// The schema's name; honours width and alignment (`{:<9}`).
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
+                f.pad(self.as_str())
             }
         }
 
