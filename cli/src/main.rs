@@ -1,1 +1,5 @@
-fn main() {}
+use clap::Parser as _;
+
+fn main() -> std::process::ExitCode {
+    portal_cli::run(portal_cli::Cli::parse())
+}

@@ -25,7 +25,7 @@ use apollo_compiler::schema::{Component, ExtendedType};
 use apollo_compiler::{Node, Schema};
 use serde::Serialize;
 
-use super::sdl::deprecation_reason;
+use super::sdl::{deprecation_reason, is_built_in_directive, is_built_in_type};
 
 /// How a change affects clients written against the old schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -255,7 +255,7 @@ impl Differ {
             .directive_definitions
             .keys()
             .chain(new.directive_definitions.keys())
-            .filter(|name| !built_in.directive_definitions.contains_key(*name))
+            .filter(|name| !is_built_in_directive(&built_in, name))
             .collect();
         for name in names {
             let path = format!("@{name}");
@@ -320,12 +320,8 @@ impl Differ {
 
     fn types(&mut self, old: &Schema, new: &Schema) {
         let built_in = Schema::new();
-        let names: BTreeSet<_> = old
-            .types
-            .keys()
-            .chain(new.types.keys())
-            .filter(|name| !name.starts_with("__") && !built_in.types.contains_key(*name))
-            .collect();
+        let names: BTreeSet<_> =
+            old.types.keys().chain(new.types.keys()).filter(|name| !is_built_in_type(&built_in, name)).collect();
         for name in names {
             let path = name.to_string();
             match (old.types.get(name), new.types.get(name)) {

@@ -17,6 +17,7 @@ use apollo_compiler::{Name, Node, Schema};
 use serde::Deserialize;
 
 use super::error::SchemaError;
+use super::sdl::{is_built_in_directive, is_built_in_type};
 
 /// The full introspection query.
 ///
@@ -159,7 +160,7 @@ fn to_document(data: &serde_json::Value) -> Result<ast::Document, SchemaError> {
     })));
 
     for directive in &schema.directives {
-        if built_in.directive_definitions.contains_key(directive.name.as_str()) {
+        if is_built_in_directive(&built_in, &directive.name) {
             continue;
         }
         let locations =
@@ -176,7 +177,7 @@ fn to_document(data: &serde_json::Value) -> Result<ast::Document, SchemaError> {
     for ty in &schema.types {
         let type_name =
             ty.name.as_deref().ok_or_else(|| SchemaError::Introspection(format!("a {} type has no name", ty.kind)))?;
-        if type_name.starts_with("__") || built_in.types.contains_key(type_name) {
+        if is_built_in_type(&built_in, type_name) {
             continue;
         }
         document.definitions.push(type_definition(ty, type_name)?);

@@ -27,7 +27,9 @@
 //!   introspection does not report them (see
 //!   [`introspection::QUERY`](super::introspection::QUERY)), so keeping them would
 //!   make a file and the server it describes print differently.
-//! - Built-in scalars, introspection types and built-in directives are omitted.
+//! - Built-in scalars, introspection types and built-in directives are omitted,
+//!   including `@oneOf`, which newer servers list but apollo-compiler 1.x does not
+//!   define.
 
 use std::fmt::Write as _;
 
@@ -61,7 +63,7 @@ pub fn print(schema: &Schema) -> String {
     let mut directives: Vec<_> = schema
         .directive_definitions
         .values()
-        .filter(|definition| !built_in.directive_definitions.contains_key(&definition.name))
+        .filter(|definition| !is_built_in_directive(&built_in, &definition.name))
         .collect();
     directives.sort_by(|a, b| a.name.cmp(&b.name));
     for definition in directives {
@@ -89,6 +91,19 @@ pub fn print(schema: &Schema) -> String {
     let mut printed = definitions.join("\n\n");
     printed.push('\n');
     printed
+}
+
+/// Whether a directive is part of GraphQL itself rather than of this schema.
+/// `built_in` is `Schema::new()`, passed in so it is built once.
+pub(crate) fn is_built_in_directive(built_in: &Schema, name: &str) -> bool {
+    // The spec's `@oneOf` (2025) postdates apollo-compiler 1.x's built-ins.
+    name == "oneOf" || built_in.directive_definitions.contains_key(name)
+}
+
+/// Whether a type is part of GraphQL itself (a built-in scalar or an
+/// introspection type) rather than of this schema.
+pub(crate) fn is_built_in_type(built_in: &Schema, name: &str) -> bool {
+    name.starts_with("__") || built_in.types.contains_key(name)
 }
 
 /// Parses and validates any SDL and prints it in the canonical form.

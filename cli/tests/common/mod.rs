@@ -46,3 +46,61 @@ pub fn introspect(sdl: &str) -> serde_json::Value {
     let mut json = serde_json::to_value(&response).expect("a response serializes");
     json["data"].take()
 }
+
+/// A sandbox Portal running on its own runtime, so that tests can block on a
+/// `portal` process while it answers.
+pub struct Running {
+    // Dropped first: the sandbox shuts down, then its runtime.
+    pub sandbox: portal_sandbox::Sandbox,
+    _runtime: tokio::runtime::Runtime,
+}
+
+/// Starts a sandbox with the demo data.
+pub fn sandbox() -> Running {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("a runtime for the sandbox");
+    let sandbox = runtime.block_on(portal_sandbox::Sandbox::start()).expect("the sandbox starts");
+    Running { sandbox, _runtime: runtime }
+}
+
+/// The `portal` binary with none of the settings from this process's
+/// environment.
+pub fn portal() -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::new(env!("CARGO_BIN_EXE_portal"));
+    for variable in ["DCSO_PORTAL_URL", "DCSO_PORTAL_TOKEN", "DCSO_PORTAL_SKIP_TLS_VERIFY", "RUST_LOG"] {
+        command.env_remove(variable);
+    }
+    command.timeout(std::time::Duration::from_secs(60));
+    command
+}
+
+/// `portal` pointed at `running` with the demo machine token, in the repository root.
+pub fn portal_at(running: &Running) -> assert_cmd::Command {
+    let mut command = portal();
+    command
+        .env("DCSO_PORTAL_URL", running.sandbox.url())
+        .env("DCSO_PORTAL_TOKEN", portal_sandbox::demo::MACHINE_TOKEN)
+        .current_dir(repo_root());
+    command
+}
+
+/// A fresh, empty directory for one test, under cargo's per-target temp dir.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("portal-cli").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    dir
+}
+
+/// The process's stdout, as text.
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("UTF-8 stdout")
+}
+
+/// The process's stderr, as text.
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("UTF-8 stderr")
+}
