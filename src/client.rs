@@ -1,7 +1,7 @@
 //! The [`Client`]: typed operations, the ad-hoc escape hatch, the token.
 
 use std::fmt;
-use std::sync::{Arc, Once};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use serde::de::DeserializeOwned;
@@ -116,7 +116,7 @@ impl Client {
             None => {
                 let http = build_http(&b, &endpoint, skip_tls)?;
                 if skip_tls {
-                    warn_tls_disabled();
+                    warn_tls_disabled(&endpoint);
                 }
                 http
             }
@@ -338,10 +338,13 @@ fn build_http(b: &ClientBuilder, endpoint: &Url, skip_tls: bool) -> Result<reqwe
         .brotli(true)
         .tcp_nodelay(true)
         .redirect(reqwest::redirect::Policy::custom(move |attempt| {
-            // Follow only within the endpoint's origin, so the token never reaches another host.
-            if attempt.previous().len() >= 5 {
-                attempt.error("more than 5 redirects")
-            } else if attempt.url().origin() == origin {
+            // Only within the endpoint's origin (scheme, host and port), so the token never
+            // reaches another host nor leaves TLS; only 307/308, because 301/302/303 turn the
+            // POST into a body-less GET. The transport reports a redirect not followed.
+            let keeps_the_request = matches!(attempt.status().as_u16(), 307 | 308);
+            if attempt.previous().len() > MAX_REDIRECTS {
+                attempt.error(format!("more than {MAX_REDIRECTS} redirects"))
+            } else if keeps_the_request && attempt.url().origin() == origin {
                 attempt.follow()
             } else {
                 attempt.stop()
@@ -364,16 +367,20 @@ fn build_http(b: &ClientBuilder, endpoint: &Url, skip_tls: bool) -> Result<reqwe
     builder.build().map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))
 }
 
-fn warn_tls_disabled() {
-    static WARNED: Once = Once::new();
-    WARNED.call_once(|| {
-        eprintln!(
-            "warning: TLS certificate verification is disabled ({} or danger_accept_invalid_certs); \
-             anyone on the network path can read your token",
-            config::ENV_SKIP_TLS_VERIFY
-        );
-    });
-    tracing::warn!("TLS certificate verification is disabled");
+/// Redirects followed within the endpoint's origin before the call fails.
+const MAX_REDIRECTS: usize = 5;
+
+/// Once per client built without verification: on stderr, because a `tracing`
+/// subscriber may not be installed, and as a `tracing` WARN for those who log.
+fn warn_tls_disabled(endpoint: &Url) {
+    // The origin only: an endpoint's user-info may hold a password.
+    let endpoint = endpoint.origin().ascii_serialization();
+    eprintln!(
+        "warning: dcso-portal: TLS certificate verification is disabled for {endpoint} ({} or \
+         danger_accept_invalid_certs); anyone on the network path can read your token",
+        config::ENV_SKIP_TLS_VERIFY
+    );
+    tracing::warn!(%endpoint, "TLS certificate verification is disabled");
 }
 
 impl fmt::Debug for Client {

@@ -39,7 +39,11 @@ pub fn parse_endpoint(raw: &str) -> Result<Url, Error> {
     if url.scheme() != "http" && url.scheme() != "https" {
         return fail(&format!("has scheme `{}`, only http and https are supported", url.scheme()));
     }
-    if url.host_str().is_none_or(str::is_empty) {
+    // The URL parser fills in a host for `https:///graphql` or `https:/host`
+    // (WHATWG rules); the reference SDK sees no host there, and neither do we.
+    let authority = trimmed.split_once(':').and_then(|(_, rest)| rest.strip_prefix("//"));
+    if authority.is_none_or(|a| a.is_empty() || a.starts_with(['/', '\\'])) || url.host_str().is_none_or(str::is_empty)
+    {
         return fail("has no host");
     }
     Ok(url)
@@ -77,6 +81,9 @@ mod tests {
             ("file:///etc/passwd", false, "scheme `file`"),
             ("portal.example.com/graphql", false, "absolute"),
             ("https:///graphql", false, "host"),
+            ("https:/portal.example.com/graphql", false, "host"),
+            ("https:\\\\portal.example.com\\graphql", false, "host"),
+            ("HTTPS://portal.example.com/graphql", true, ""),
             ("http://", false, "host"),
             ("https://exa mple.com/", false, "valid URL"),
         ] {

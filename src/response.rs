@@ -31,8 +31,11 @@ pub(crate) fn decode<T: DeserializeOwned>(answer: &Answer) -> Result<T, Error> {
     if !success && !is_graphql_response(&answer.body) {
         return Err(http_error(answer));
     }
-    if answer.body.iter().all(u8::is_ascii_whitespace) {
-        return Err(Error::invalid_response(format!("empty body (HTTP {})", answer.status)));
+    match first_byte(&answer.body) {
+        None => return Err(Error::invalid_response(format!("empty body (HTTP {})", answer.status))),
+        // serde would read a struct from a JSON array too; a GraphQL response is an object.
+        Some(b'{') => {}
+        Some(_) => return Err(slow_path::<T>(answer)),
     }
     match serde_json::from_slice::<Envelope<T>>(&answer.body) {
         Ok(Envelope { errors: Some(errors), .. }) if !errors.is_empty() => Err(graphql_errors(answer, errors)),
@@ -44,6 +47,26 @@ pub(crate) fn decode<T: DeserializeOwned>(answer: &Answer) -> Result<T, Error> {
 
 /// The fast path failed: find out why, reading the body again (errors only).
 fn slow_path<T: DeserializeOwned>(answer: &Answer) -> Error {
+    if let Err(e) = serde_json::from_slice::<IgnoredAny>(&answer.body) {
+        return Error::invalid_response(format!(
+            "not valid JSON ({e}){}",
+            answer.content_type.as_deref().map(|ct| format!(", content type {ct}")).unwrap_or_default()
+        ));
+    }
+    if nesting_depth(&answer.body) > MAX_DEPTH {
+        return Error::invalid_response(format!("the JSON is nested more than {MAX_DEPTH} levels deep"));
+    }
+    let shape = match first_byte(&answer.body) {
+        Some(b'{') => None,
+        Some(b'[') => Some("an array"),
+        Some(b'"') => Some("a string"),
+        Some(b't' | b'f') => Some("a boolean"),
+        Some(b'n') => Some("null"),
+        _ => Some("a number"),
+    };
+    if let Some(shape) = shape {
+        return Error::invalid_response(format!("not a GraphQL response: the JSON is {shape}, not an object"));
+    }
     match serde_json::from_slice::<Envelope<Value>>(&answer.body) {
         Ok(Envelope { errors: Some(errors), data }) if !errors.is_empty() => {
             Error::GraphQL(Box::new(GraphQLErrors::new(errors, data)))
@@ -56,20 +79,50 @@ fn slow_path<T: DeserializeOwned>(answer: &Answer) -> Error {
                 Ok(_) => Error::invalid_response("the answer could not be decoded"),
             }
         }
-        Err(e) if e.is_syntax() || e.is_eof() => Error::invalid_response(format!(
-            "not valid JSON ({e}){}",
-            answer.content_type.as_deref().map(|ct| format!(", content type {ct}")).unwrap_or_default()
-        )),
         Err(e) => {
+            // `errors` (or one of its entries) is unusable: say where.
             let mut de = serde_json::Deserializer::from_slice(&answer.body);
             match serde_path_to_error::deserialize::<_, Envelope<IgnoredAny>>(&mut de) {
-                Err(inner) if !inner.path().to_string().is_empty() && inner.path().to_string() != "." => {
+                Err(inner) if !matches!(inner.path().to_string().as_str(), "" | ".") => {
                     Error::Decode { path: inner.path().to_string(), message: inner.into_inner().to_string() }
                 }
                 _ => Error::invalid_response(format!("not a GraphQL response ({e})")),
             }
         }
     }
+}
+
+/// How deep serde_json nests before it gives up (its recursion limit).
+const MAX_DEPTH: usize = 127;
+
+/// The deepest nesting of arrays and objects in valid JSON, strings skipped.
+fn nesting_depth(json: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for &b in json {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+fn first_byte(body: &[u8]) -> Option<u8> {
+    body.iter().copied().find(|b| !b.is_ascii_whitespace())
 }
 
 fn graphql_errors(answer: &Answer, errors: Vec<GraphQLError>) -> Error {
@@ -90,7 +143,8 @@ fn is_graphql_response(body: &[u8]) -> bool {
         data: Option<IgnoredAny>,
         errors: Option<IgnoredAny>,
     }
-    matches!(serde_json::from_slice::<Probe>(body), Ok(Probe { data, errors }) if data.is_some() || errors.is_some())
+    first_byte(body) == Some(b'{')
+        && matches!(serde_json::from_slice::<Probe>(body), Ok(Probe { data, errors }) if data.is_some() || errors.is_some())
 }
 
 fn http_error(answer: &Answer) -> Error {
@@ -102,12 +156,6 @@ fn http_error(answer: &Answer) -> Error {
             Err(_) => break String::from_utf8_lossy(&answer.body[..cut]).into_owned(),
         }
     };
-    let body = match (&answer.location, (300..400).contains(&answer.status)) {
-        (Some(location), true) => {
-            format!("redirect to {location} not followed (only redirects within the endpoint's origin are followed) {body}")
-        }
-        _ => body,
-    };
     Error::Http { status: answer.status, content_type: answer.content_type.clone(), body }
 }
 
@@ -117,7 +165,7 @@ mod tests {
     use serde_json::json;
 
     fn answer(status: u16, body: &str) -> Answer {
-        Answer { status, content_type: None, location: None, retry_after: None, body: body.as_bytes().to_vec() }
+        Answer { status, content_type: None, retry_after: None, body: body.as_bytes().to_vec() }
     }
 
     #[derive(Debug, Deserialize, PartialEq)]
@@ -176,7 +224,11 @@ mod tests {
             (200, r#"{"data":{"items":[]},"errors":7}"#, "`errors`"),
             (200, "[1,2]", "not a GraphQL response"),
             (200, "{\"data\":{\"items\":[{\"id\":1}]", "not valid JSON"),
-            (200, &format!("{}{}", "[".repeat(200), "]".repeat(200)), "not valid JSON"),
+            (200, &format!("{}{}", "[".repeat(200), "]".repeat(200)), "nested more than 128"),
+            (200, r#"[{"items":[]},null]"#, "the JSON is an array"),
+            (500, r#"[{"items":[]},null]"#, "HTTP 500"),
+            (200, "\"data\"", "the JSON is a string"),
+            (200, "{\"data\":{\"items\":[]}} trailing", "not valid JSON"),
         ] {
             let err = decode::<Data>(&answer(status, body)).expect_err(body);
             assert!(err.to_string().contains(expect), "{status} {body:.40}: {err}");

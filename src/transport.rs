@@ -33,7 +33,6 @@ pub(crate) struct Transport {
 pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) content_type: Option<String>,
-    pub(crate) location: Option<String>,
     pub(crate) retry_after: Option<Duration>,
     pub(crate) body: Vec<u8>,
 }
@@ -52,17 +51,23 @@ enum Failure {
 impl Transport {
     /// Sends `body` (a JSON GraphQL request) and returns the answer of the last
     /// attempt, retrying as the policy allows, within the overall deadline.
+    ///
+    /// Records `attempt`, `status` and `latency_ms` (the whole call, waits
+    /// included) on the current span, which [`Client`](crate::Client) opens per call.
     pub(crate) async fn send(
         &self,
         body: Bytes,
         kind: OperationKind,
         authorization: Option<&HeaderValue>,
     ) -> Result<Answer, Error> {
-        let deadline = Instant::now() + self.timeout;
-        match tokio::time::timeout_at(deadline, self.attempts(body, kind, authorization)).await {
+        let started = Instant::now();
+        let deadline = started + self.timeout;
+        let result = match tokio::time::timeout_at(deadline, self.attempts(body, kind, authorization, deadline)).await {
             Ok(result) => result,
             Err(_) => Err(Error::Timeout { phase: TimeoutPhase::Deadline, after: self.timeout }),
-        }
+        };
+        tracing::Span::current().record("latency_ms", started.elapsed().as_millis() as u64);
+        result
     }
 
     async fn attempts(
@@ -70,6 +75,7 @@ impl Transport {
         body: Bytes,
         kind: OperationKind,
         authorization: Option<&HeaderValue>,
+        deadline: Instant,
     ) -> Result<Answer, Error> {
         let span = tracing::Span::current();
         self.budget.deposit();
@@ -77,47 +83,65 @@ impl Transport {
         loop {
             span.record("attempt", attempt);
             let started = Instant::now();
-            let result = match tokio::time::timeout(self.attempt_timeout, self.attempt(body.clone(), authorization)).await
-            {
-                Ok(result) => result,
-                Err(_) => Err(Failure::AfterSending(Error::Timeout {
-                    phase: TimeoutPhase::Attempt,
-                    after: self.attempt_timeout,
-                })),
-            };
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            let result =
+                match tokio::time::timeout(self.attempt_timeout, self.attempt(body.clone(), authorization)).await {
+                    Ok(result) => result,
+                    Err(_) => Err(Failure::AfterSending(Error::Timeout {
+                        phase: TimeoutPhase::Attempt,
+                        after: self.attempt_timeout,
+                    })),
+                };
+            let latency_ms = started.elapsed().as_millis() as u64;
             let can_retry = attempt < self.retry.max_attempts;
             let delay = match result {
                 Ok(answer) => {
                     span.record("status", answer.status);
+                    tracing::debug!(attempt, status = answer.status, latency_ms, "answer received");
                     if !is_retryable_status(answer.status) || kind != OperationKind::Query {
                         return Ok(answer);
                     }
                     if let Some(wait) = answer.retry_after {
                         if wait > self.retry.max_retry_after {
-                            return Err(Error::RateLimited {
-                                status: answer.status,
-                                retry_after: wait,
-                                max_wait: self.retry.max_retry_after,
-                            });
+                            return Err(rate_limited(&answer, wait, self.retry.max_retry_after));
                         }
                     }
-                    if !can_retry || !self.take_retry() {
+                    if !can_retry {
                         return Ok(answer);
                     }
-                    tracing::debug!(status = answer.status, attempt, "retryable HTTP status");
-                    answer.retry_after.unwrap_or_else(|| self.retry.backoff_delay(attempt))
+                    let delay = answer.retry_after.unwrap_or_else(|| self.retry.backoff_delay(attempt));
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    if delay >= left {
+                        // Waiting would only end in a deadline timeout that hides the real cause.
+                        return match answer.retry_after {
+                            Some(wait) => Err(rate_limited(&answer, wait, left)),
+                            None => Ok(answer),
+                        };
+                    }
+                    if !self.take_retry() {
+                        tracing::debug!(attempt, "retry budget exhausted");
+                        return Ok(answer);
+                    }
+                    delay
                 }
                 Err(Failure::Final(error)) => return Err(error),
                 Err(Failure::AfterSending(error)) if kind != OperationKind::Query => return Err(error),
                 Err(Failure::BeforeSending(error) | Failure::AfterSending(error)) => {
-                    if !can_retry || !self.take_retry() {
+                    tracing::debug!(attempt, error = %error, latency_ms, "attempt failed");
+                    if !can_retry {
                         return Err(error);
                     }
-                    tracing::debug!(error = %error, attempt, "retryable failure");
-                    self.retry.backoff_delay(attempt)
+                    let delay = self.retry.backoff_delay(attempt);
+                    if delay >= deadline.saturating_duration_since(Instant::now()) {
+                        return Err(error);
+                    }
+                    if !self.take_retry() {
+                        tracing::debug!(attempt, "retry budget exhausted");
+                        return Err(error);
+                    }
+                    delay
                 }
             };
+            tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
             tokio::time::sleep(delay).await;
             attempt += 1;
         }
@@ -128,12 +152,8 @@ impl Transport {
     }
 
     async fn attempt(&self, body: Bytes, authorization: Option<&HeaderValue>) -> Result<Answer, Failure> {
-        let mut request = self
-            .http
-            .post(self.endpoint.clone())
-            .header(CONTENT_TYPE, JSON)
-            .header(ACCEPT, ACCEPT_GRAPHQL)
-            .body(body);
+        let mut request =
+            self.http.post(self.endpoint.clone()).header(CONTENT_TYPE, JSON).header(ACCEPT, ACCEPT_GRAPHQL).body(body);
         if let Some(value) = authorization {
             request = request.header(AUTHORIZATION, value.clone());
         }
@@ -141,10 +161,17 @@ impl Transport {
 
         let headers = response.headers();
         let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok()).map(str::to_owned);
-        let content_type = text(CONTENT_TYPE);
-        let location = text(LOCATION);
-        let retry_after = text(RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
         let status = response.status().as_u16();
+        if (300..400).contains(&status) {
+            // The redirect policy stopped here: another origin, or a method-changing redirect.
+            let refused = RedirectRefused { status, location: text(LOCATION) };
+            return Err(Failure::Final(Error::Transport {
+                kind: TransportErrorKind::Redirect,
+                source: Box::new(refused),
+            }));
+        }
+        let content_type = text(CONTENT_TYPE);
+        let retry_after = text(RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
 
         let limit = self.max_response_bytes;
         if response.content_length().is_some_and(|len| len > limit) {
@@ -152,13 +179,14 @@ impl Transport {
         }
         let capacity = response.content_length().unwrap_or(8 * 1024).min(limit) as usize;
         let mut body = Vec::with_capacity(capacity);
+        // Chunks are decompressed already, so the cap applies to what is held in memory.
         while let Some(chunk) = response.chunk().await.map_err(|e| self.failure(e))? {
             if (body.len() + chunk.len()) as u64 > limit {
                 return Err(Failure::Final(Error::ResponseTooLarge { limit }));
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Answer { status, content_type, location, retry_after, body })
+        Ok(Answer { status, content_type, retry_after, body })
     }
 
     fn failure(&self, error: reqwest::Error) -> Failure {
@@ -175,7 +203,10 @@ impl Transport {
                     after: self.connect_timeout,
                 });
             }
-            return Failure::BeforeSending(Error::Transport { kind: TransportErrorKind::Connect, source: Box::new(error) });
+            return Failure::BeforeSending(Error::Transport {
+                kind: TransportErrorKind::Connect,
+                source: Box::new(error),
+            });
         }
         if error.is_redirect() {
             return Failure::Final(Error::Transport { kind: TransportErrorKind::Redirect, source: Box::new(error) });
@@ -217,3 +248,32 @@ fn mentions_certificate(error: &(dyn std::error::Error + 'static)) -> bool {
     let chain = error_chain(error).to_ascii_lowercase();
     chain.contains("certificate") || chain.contains("unknownissuer") || chain.contains("cert")
 }
+
+fn rate_limited(answer: &Answer, retry_after: Duration, max_wait: Duration) -> Error {
+    Error::RateLimited { status: answer.status, retry_after, max_wait }
+}
+
+/// Why a redirect ended the call: the source of an [`Error::Transport`] of kind
+/// [`TransportErrorKind::Redirect`].
+#[derive(Debug)]
+struct RedirectRefused {
+    status: u16,
+    location: Option<String>,
+}
+
+impl std::fmt::Display for RedirectRefused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const SHOWN: usize = 200;
+        write!(f, "HTTP {} redirect", self.status)?;
+        if let Some(location) = &self.location {
+            let cut: String = location.chars().take(SHOWN).collect();
+            write!(f, " to {cut:?}")?;
+        }
+        f.write_str(
+            " not followed: only 307 and 308 redirects within the endpoint's origin are followed, \
+             so the token never reaches another host and the request is never re-sent as a GET",
+        )
+    }
+}
+
+impl std::error::Error for RedirectRefused {}
