@@ -264,19 +264,33 @@ impl Client {
             glosom = tracing::field::Empty,
         );
         async {
-            let credential = match auth {
-                Auth::WithToken => self.inner.session.current(),
+            // Token refresh (src/auth/refresh.rs): before sending when the token is about to
+            // expire; after a "token expired" answer, one refresh and one replay of a query.
+            let mut credential = match auth {
+                Auth::WithToken => self.credential_for_request().await?,
                 Auth::Anonymous => None,
             };
-            let answer = self.inner.transport.send(body, kind, credential.as_ref().map(|c| &c.header)).await?;
-            let result = response::decode::<T>(&answer);
-            if let Err(error) = &result {
-                if let Some(code) = error.glosom() {
-                    tracing::Span::current().record("glosom", tracing::field::display(code));
+            let mut replayed = false;
+            loop {
+                let header = credential.as_ref().map(|c| &c.header);
+                let answer = self.inner.transport.send(body.clone(), kind, header).await?;
+                let result = response::decode::<T>(&answer);
+                if let Err(error) = &result {
+                    if !replayed {
+                        if let Some(fresh) = self.credential_for_replay(error, kind, credential.as_ref()).await? {
+                            tracing::debug!(error = %error, "sending the query again with the refreshed token");
+                            credential = Some(fresh);
+                            replayed = true;
+                            continue;
+                        }
+                    }
+                    if let Some(code) = error.glosom() {
+                        tracing::Span::current().record("glosom", tracing::field::display(code));
+                    }
+                    tracing::debug!(error = %error, "request failed");
                 }
-                tracing::debug!(error = %error, "request failed");
+                return result;
             }
-            result
         }
         .instrument(span)
         .await

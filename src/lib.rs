@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod alerts;
+mod auth;
 mod client;
 mod config;
 mod document;
@@ -11,6 +12,7 @@ mod error;
 mod glosom;
 pub mod operations;
 pub mod pagination;
+mod permissions;
 mod response;
 mod retry;
 mod scalars;
@@ -19,6 +21,7 @@ pub mod tdh;
 mod token;
 mod transport;
 
+pub use auth::{Access, Auth, Authentication, SignInOptions};
 pub use client::Client;
 pub use config::{
     ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_WINDOW,
@@ -31,6 +34,9 @@ pub use error::{
 pub use glosom::{Glosom, GlosomGroup, GlosomType};
 pub use operations::{Operation, OperationKind};
 pub use pagination::{Nodes, Page, Pages, Paginated};
+pub use permissions::{
+    Organization, Permission, Permissions, PermissionsRequest, UserProfile, TDH_COORDINATOR,
+};
 pub use retry::RetryPolicy;
 pub use scalars::{Cursor, DateTime, DateTimeError};
 pub use token::Token;

@@ -401,7 +401,7 @@ impl Alert {
             17..=18 => Severity::High,
             _ => Severity::Critical,
         };
-        let issue_id = if index % 5 == 0 && !issue_ids.is_empty() {
+        let issue_id = if index.is_multiple_of(5) && !issue_ids.is_empty() {
             Some(issue_ids[(index / 5) % issue_ids.len()].clone())
         } else {
             None
@@ -414,7 +414,7 @@ impl Alert {
             source_ip: (index % 9 != 8)
                 .then(|| format!("10.{}.{}.{}", 20 + index % 8, (r >> 24) % 250 + 1, (r >> 32) % 250 + 2)),
             destination_ip: (index % 11 != 10).then(|| {
-                let net = if (r >> 40) % 2 == 0 { "198.51.100" } else { "203.0.113" };
+                let net = if (r >> 40).is_multiple_of(2) { "198.51.100" } else { "203.0.113" };
                 format!("{net}.{}", (r >> 48) % 254 + 1)
             }),
             issue_id,

@@ -70,14 +70,7 @@ impl Sandbox {
     /// The GraphQL endpoint, e.g. `http://127.0.0.1:40123/graphql`. An
     /// unspecified listen address (`0.0.0.0`, `::`) is given as loopback.
     pub fn url(&self) -> String {
-        let mut addr = self.addr;
-        if addr.ip().is_unspecified() {
-            addr.set_ip(match addr {
-                SocketAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
-                SocketAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
-            });
-        }
-        format!("http://{addr}/graphql")
+        format!("http://{}/graphql", connectable(self.addr))
     }
 
     /// The address the server listens on.
@@ -118,6 +111,17 @@ impl Sandbox {
             let _ = task.await;
         }
     }
+}
+
+/// `addr`, with an unspecified IP (`0.0.0.0`, `::`) replaced by loopback.
+fn connectable(mut addr: SocketAddr) -> SocketAddr {
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            SocketAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    addr
 }
 
 impl Drop for Sandbox {
@@ -392,4 +396,26 @@ async fn method_not_allowed(State(app): State<Arc<App>>) -> Response {
 async fn not_found(State(app): State<Arc<App>>) -> Response {
     app.portal.counters.http_request();
     error_response(StatusCode::NOT_FOUND, "the GraphQL endpoint is POST /graphql")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn handles_and_errors_cross_threads() {
+        fn send_sync<T: Send + Sync + 'static>() {}
+        send_sync::<Sandbox>();
+        send_sync::<SandboxBuilder>();
+        send_sync::<SandboxError>();
+        send_sync::<Stats>();
+    }
+
+    #[test]
+    fn an_unspecified_address_is_reached_on_loopback() {
+        let cases = [("0.0.0.0:80", "127.0.0.1:80"), ("[::]:81", "[::1]:81"), ("10.1.2.3:82", "10.1.2.3:82")];
+        for (given, wanted) in cases {
+            assert_eq!(connectable(given.parse().unwrap()), wanted.parse::<SocketAddr>().unwrap());
+        }
+    }
 }

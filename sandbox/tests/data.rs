@@ -22,6 +22,9 @@ async fn references(sandbox: &Sandbox, token: &str, filter: Value) -> Vec<String
         .collect()
 }
 
+/// Which generated issues a filter should keep.
+type Keep = Box<dyn Fn(&Issue) -> bool>;
+
 /// The generated issues matching `keep`, newest first, as references.
 fn expected(keep: impl Fn(&Issue) -> bool) -> Vec<String> {
     let mut issues: Vec<Issue> = (0..64).map(Issue::generated).filter(|i| keep(i)).collect();
@@ -37,7 +40,7 @@ async fn every_issue_filter_field_narrows_the_list() {
     assert_eq!(all, expected(|_| true));
     assert_eq!(references(&sandbox, &token, json!({})).await, all);
 
-    let cases: Vec<(Value, Box<dyn Fn(&Issue) -> bool>)> = vec![
+    let cases: Vec<(Value, Keep)> = vec![
         (
             json!({"severity": ["HIGH", "CRITICAL"]}),
             Box::new(|i| matches!(i.severity, Severity::High | Severity::Critical)),
