@@ -16,8 +16,14 @@ use crate::output::OutputFormat;
 /// Options every command takes (they may be given before or after the command).
 #[derive(Debug, Args)]
 pub struct GlobalOptions {
-    /// The Portal's GraphQL endpoint, e.g. https://portal.example.com/graphql
-    #[arg(long, global = true, value_name = "URL", env = ENV_URL)]
+    /// The Portal's GraphQL endpoint (`--endpoint`, else `DCSO_PORTAL_URL`).
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = ENV_URL,
+        help = "The Portal's GraphQL endpoint, e.g. https://portal.example.com/graphql"
+    )]
     pub endpoint: Option<String>,
 
     /// Read the token from FILE (trimmed) instead of DCSO_PORTAL_TOKEN
@@ -28,7 +34,7 @@ pub struct GlobalOptions {
     #[arg(long, global = true, value_name = "SECS", value_parser = parse_seconds)]
     pub timeout: Option<Duration>,
 
-    /// Output format of data; `table` is the default on a terminal, `json` otherwise
+    /// Output format of records: `table` is the default on a terminal, `json` otherwise (`query` always prints JSON)
     #[arg(long, global = true, value_name = "FORMAT", value_enum)]
     pub output: Option<OutputFormat>,
 

@@ -27,8 +27,14 @@ pub struct QueryArgs {
     #[arg(value_name = "FILE|-")]
     pub document: String,
 
-    /// A variable: VALUE is taken as JSON when it parses (5, true, null, [1], {"a": 1}, "quoted"), else as a string. Repeatable; wins over --vars-json
-    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    /// The `--var NAME=VALUE` variables, values parsed.
+    #[arg(
+        long = "var",
+        value_name = "NAME=VALUE",
+        value_parser = parse_var,
+        help = "A variable: VALUE is taken as JSON when it parses (5, true, null, [1], {\"a\": 1}, \"quoted\"), \
+                else as a string. Repeatable; wins over --vars-json"
+    )]
     pub vars: Vec<(String, Value)>,
 
     /// All variables as one JSON object

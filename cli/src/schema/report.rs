@@ -39,7 +39,7 @@
 //! ```
 //!
 //! - `changes` are ordered breaking, dangerous, safe; `criticality` is one of
-//!   those three words and `kind` one of [`ChangeKind`](super::diff::ChangeKind)
+//!   those three words and `kind` one of [`ChangeKind`]
 //!   in `snake_case`; `path` is a schema coordinate.
 //! - `operations` of a change lists the operations it breaks; it is empty for
 //!   changes that are not breaking.
@@ -156,7 +156,8 @@ impl Report {
     /// The stable JSON form documented in the [module docs](self).
     pub fn to_json(&self) -> String {
         // A struct of strings, numbers and lists always serializes.
-        serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| serde_json::json!({ "error": format!("cannot serialize the report: {e}") }).to_string())
     }
 
     /// The text form: changes grouped by criticality, then the broken operations

@@ -25,7 +25,7 @@
 //!   bare when its reason is the default "No longer supported". Other applied
 //!   directives, the schema description, `@specifiedBy` and `@oneOf` are dropped:
 //!   introspection does not report them (see
-//!   [`introspection::QUERY`](super::introspection::QUERY)), so keeping them would
+//!   [`introspection::QUERY`]), so keeping them would
 //!   make a file and the server it describes print differently.
 //! - Built-in scalars, introspection types and built-in directives are omitted,
 //!   including `@oneOf`, which newer servers list but apollo-compiler 1.x does not
