@@ -167,3 +167,38 @@ fn an_unreachable_portal_fails_within_the_timeout() {
     assert!(started.elapsed() < std::time::Duration::from_secs(30));
     assert!(stderr(&output).starts_with("error: "), "{}", stderr(&output));
 }
+
+#[test]
+fn timeout_is_the_overall_deadline_of_the_call() {
+    use std::net::TcpListener;
+    use std::time::{Duration, Instant};
+
+    // A server that accepts connections and never answers; it stops by itself.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    listener.set_nonblocking(true).unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        let end = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < end {
+            match listener.accept() {
+                Ok((stream, _)) => held.push(stream),
+                Err(_) => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+    });
+
+    let started = Instant::now();
+    let output = portal()
+        .args(["query", "-", "--timeout", "1.5"])
+        .arg("--endpoint")
+        .arg(format!("http://{addr}/graphql"))
+        .env("DCSO_PORTAL_TOKEN", "t")
+        .write_stdin("{ auth_user { username } }")
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(elapsed >= Duration::from_millis(1400) && elapsed < Duration::from_secs(10), "{elapsed:?}");
+    assert!(stderr(&output).contains("timed out"), "{}", stderr(&output));
+}
