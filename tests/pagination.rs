@@ -225,7 +225,8 @@ impl Operation for AlertIds {
     type Variables = AlertIdsVariables;
     type ResponseData = AlertIdsData;
     const NAME: &'static str = "AlertIds";
-    const DOCUMENT: &'static str = "query AlertIds($first: Int, $after: Cursor) { alerts(first: $first, after: $after) \
+    const DOCUMENT: &'static str =
+        "query AlertIds($first: Int, $after: Cursor) { alerts(first: $first, after: $after) \
         { edges { cursor node { id } } pageInfo { hasNextPage endCursor } totalCount } }";
     const KIND: OperationKind = OperationKind::Query;
 }

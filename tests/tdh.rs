@@ -152,14 +152,20 @@ async fn issue_by_id_has_its_assets_and_an_unknown_id_is_none() {
         assert_eq!(&issue, listed);
         assert!(!issue.affected_assets.is_empty());
 
-        let query = format!("{{ issue: tdh_issue(filter: {{id: \"{}\"}}) {{ title affectedAssets {{ ip }} }} }}", issue.id);
+        let query =
+            format!("{{ issue: tdh_issue(filter: {{id: \"{}\"}}) {{ title affectedAssets {{ ip }} }} }}", issue.id);
         let data = client.execute_graphql(&query, None, &[]).await.expect("escape hatch");
-        let ips: Vec<&str> = data["issue"]["affectedAssets"].as_array().expect("assets").iter().map(|a| a["ip"].as_str().expect("ip")).collect();
+        let ips: Vec<&str> = data["issue"]["affectedAssets"]
+            .as_array()
+            .expect("assets")
+            .iter()
+            .map(|a| a["ip"].as_str().expect("ip"))
+            .collect();
         assert_eq!(issue.affected_assets.iter().map(|a| a.ip.as_str()).collect::<Vec<_>>(), ips);
         assert!(issue.affected_assets.iter().all(|a| a.ip_addr().is_some()));
     }
 
-    let unknown = Uuid::from_u128(0x0123_4567_89ab_4def_8123_456789abcdef);
+    let unknown = Uuid::from_u128(0x0123_4567_89ab_4def_8123_4567_89ab_cdef);
     assert!(all.iter().all(|i| i.id != unknown));
     assert_eq!(client.tdh().issue(unknown).await.expect("no error for an unknown id"), None);
 }

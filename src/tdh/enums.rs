@@ -167,6 +167,17 @@ macro_rules! schema_enum {
 
 schema_enum! {
     /// How bad a TDH issue or an alert is (`tdh_Severity`), from `INFO` to `CRITICAL`.
+    ///
+    /// ```
+    /// use dcso_portal::tdh::Severity;
+    ///
+    /// assert_eq!("critical".parse::<Severity>()?, Severity::Critical);
+    /// assert_eq!(Severity::High.to_string(), "HIGH");
+    /// // What a newer Portal might send decodes, keeping the raw text:
+    /// assert_eq!(Severity::from_raw("SEVERE"), Severity::Unknown("SEVERE".into()));
+    /// assert!("SEVERE".parse::<Severity>().is_err(), "but user input must be a known value");
+    /// # Ok::<(), dcso_portal::tdh::ParseEnumError>(())
+    /// ```
     pub enum Severity ("severity", graphql tdh_Severity) {
         /// Informational.
         Info = INFO,
@@ -185,6 +196,14 @@ schema_enum! {
 
 schema_enum! {
     /// Where a TDH issue stands in its life cycle (`tdh_IssueStatus`).
+    ///
+    /// ```
+    /// use dcso_portal::tdh::Status;
+    ///
+    /// assert_eq!("in progress".parse::<Status>()?, Status::InProgress);
+    /// assert_eq!(Status::InProgress.as_str(), "IN_PROGRESS");
+    /// # Ok::<(), dcso_portal::tdh::ParseEnumError>(())
+    /// ```
     pub enum Status ("status", graphql tdh_IssueStatus) {
         /// Raised, not yet worked on.
         Open = OPEN,
@@ -201,6 +220,15 @@ schema_enum! {
 
 schema_enum! {
     /// What kind of threat a TDH issue is about (`tdh_IssueCategory`).
+    ///
+    /// ```
+    /// use dcso_portal::tdh::Category;
+    ///
+    /// let all: Vec<String> = Category::KNOWN.iter().map(Category::to_string).collect();
+    /// assert_eq!(all[2], "COMMAND_AND_CONTROL");
+    /// assert_eq!("command-and-control".parse::<Category>()?, Category::CommandAndControl);
+    /// # Ok::<(), dcso_portal::tdh::ParseEnumError>(())
+    /// ```
     pub enum Category ("category", graphql tdh_IssueCategory) {
         /// Malicious software.
         Malware = MALWARE,
