@@ -326,6 +326,12 @@ impl<Op: Paginated> Stream for Pages<Op> {
                     Poll::Ready(Err(error)) => return Poll::Ready(Some(Err(error))),
                     Poll::Ready(Ok(data)) => {
                         let page = Op::into_page(data);
+                        tracing::debug!(
+                            operation = Op::NAME,
+                            nodes = page.len(),
+                            has_next_page = page.has_next_page(),
+                            "page received"
+                        );
                         this.state = Self::after_page(&page, &after);
                         return Poll::Ready(Some(Ok(page)));
                     }
