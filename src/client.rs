@@ -378,7 +378,18 @@ fn build_http(b: &ClientBuilder, endpoint: &Url, skip_tls: bool) -> Result<reqwe
             builder = builder.add_root_certificate(certificate);
         }
     }
-    builder.build().map_err(|e| Error::config(format!("cannot set up the HTTP client: {e}")))
+    builder.build().map_err(|e| {
+        // reqwest's own message is just "builder error"; the reason (a CA certificate
+        // that does not parse, say) is in its sources.
+        let mut reason = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(inner) = source {
+            reason.push_str(&format!(": {inner}"));
+            source = inner.source();
+        }
+        let hint = if b.root_certificates.is_empty() { "" } else { " (check the CA certificates given)" };
+        Error::config(format!("cannot set up the HTTP client{hint}: {reason}"))
+    })
 }
 
 /// Redirects followed within the endpoint's origin before the call fails.

@@ -249,9 +249,9 @@ impl Error {
     pub fn is_auth(&self) -> bool {
         match self {
             Error::Token(_) | Error::Auth { .. } => true,
-            Error::GraphQL(errors) => errors
-                .iter()
-                .any(|e| e.code().is_some_and(|c| c.group() == crate::GlosomGroup::Security)),
+            Error::GraphQL(errors) => {
+                errors.iter().any(|e| e.code().is_some_and(|c| c.group() == crate::GlosomGroup::Security))
+            }
             _ => false,
         }
     }
@@ -335,12 +335,9 @@ impl fmt::Display for GraphQLErrors {
         match self.errors.split_first() {
             None => f.write_str("the Portal answered with an empty error list"),
             Some((first, [])) => write!(f, "{first}"),
-            Some((first, rest)) => write!(
-                f,
-                "{first} (and {} more error{})",
-                rest.len(),
-                if rest.len() == 1 { "" } else { "s" }
-            ),
+            Some((first, rest)) => {
+                write!(f, "{first} (and {} more error{})", rest.len(), if rest.len() == 1 { "" } else { "s" })
+            }
         }
     }
 }
@@ -351,6 +348,9 @@ impl fmt::Display for GraphQLErrors {
 /// code when its message id is 0, and `invalid message` when there is no message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GraphQLError {
+    // A missing or null message is kept as empty (shown as `invalid message`, as in the
+    // reference) rather than making the whole answer undecodable.
+    #[serde(default, deserialize_with = "null_as_default")]
     message: String,
     #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
     locations: Vec<Location>,
@@ -453,17 +453,21 @@ where
     D: serde::Deserializer<'de>,
     T: Deserialize<'de>,
 {
-    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
+    null_as_default(deserializer)
+}
+
+fn null_as_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// How [`Error::Http`] shows the body: a short single-line excerpt.
 fn excerpt(body: &str) -> String {
     const SHOWN: usize = 200;
-    let flat: String = body
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(SHOWN + 1)
-        .collect();
+    let flat: String = body.chars().map(|c| if c.is_control() { ' ' } else { c }).take(SHOWN + 1).collect();
     let flat = flat.split_whitespace().collect::<Vec<_>>().join(" ");
     if flat.is_empty() {
         String::new()
@@ -525,7 +529,8 @@ mod tests {
 
     #[test]
     fn http_display_is_one_short_line() {
-        let e = Error::Http { status: 502, content_type: None, body: format!("<html>\n<b>bad</b>\n{}", "x".repeat(500)) };
+        let e =
+            Error::Http { status: 502, content_type: None, body: format!("<html>\n<b>bad</b>\n{}", "x".repeat(500)) };
         let shown = e.to_string();
         assert!(shown.starts_with("HTTP 502 from the Portal: <html> <b>bad</b>"), "{shown}");
         assert!(!shown.contains('\n'));

@@ -212,10 +212,20 @@ impl Transport {
             return Failure::Final(Error::Transport { kind: TransportErrorKind::Redirect, source: Box::new(error) });
         }
         if error.is_decode() {
-            return Failure::Final(Error::invalid_response(format!(
-                "the compressed body cannot be decompressed ({})",
-                error_chain(&error)
-            )));
+            // reqwest reports every failure while reading the body as a decode error. The
+            // decompressor fails with an I/O error of its own; a connection that breaks
+            // mid-body (reset, cut short, bad chunking) fails with the HTTP layer's error.
+            let decompressing = std::error::Error::source(&error).is_some_and(|s| s.is::<std::io::Error>());
+            if decompressing {
+                return Failure::Final(Error::invalid_response(format!(
+                    "the compressed body cannot be decompressed ({})",
+                    error_chain(&error)
+                )));
+            }
+            return Failure::AfterSending(Error::Transport {
+                kind: TransportErrorKind::Connection,
+                source: Box::new(error),
+            });
         }
         if error.is_timeout() {
             return Failure::AfterSending(Error::Timeout { phase: TimeoutPhase::Attempt, after: self.attempt_timeout });

@@ -163,6 +163,20 @@ async fn a_reset_after_sending_retries_a_query_but_never_resends_a_mutation() {
 }
 
 #[tokio::test]
+async fn a_body_cut_short_retries_a_query_but_never_resends_a_mutation() {
+    let cut = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"data\":";
+    for (document, sends) in [(QUERY, 3), (MUTATION, 1)] {
+        let server = FaultServer::start(|_, _| Reply::Raw(cut.to_vec())).await;
+        let error = run(&client(&server.url(), fast()), document).await.expect_err("cut short");
+        assert!(
+            matches!(error, Error::Transport { kind: TransportErrorKind::Connection, .. }),
+            "{document}: {error:?}"
+        );
+        assert_eq!(server.request_count(), sends, "{document}");
+    }
+}
+
+#[tokio::test]
 async fn a_refused_connection_is_retried_even_for_a_mutation() {
     // Nothing was sent, so sending the mutation again is safe. The port opens
     // while the client is still retrying.
