@@ -21,6 +21,10 @@ pub mod tdh;
 mod token;
 mod transport;
 
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use auth::{Access, Auth, Authentication, SignInOptions};
 pub use client::Client;
 pub use config::{

@@ -1,6 +1,7 @@
 //! One HTTP exchange with retries, timeouts and a size cap: a POST goes out, an
 //! [`Answer`] (status, headers that matter, the whole body) comes back.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
@@ -28,6 +29,15 @@ pub(crate) struct Transport {
     pub(crate) budget: RetryBudget,
 }
 
+/// How far a call got, kept outside the attempts so that a call cut off by its
+/// deadline still reports it. Atomics only so that the call's future stays `Send`.
+#[derive(Default)]
+struct Progress {
+    attempt: AtomicU32,
+    /// The last HTTP status; 0 for none yet.
+    status: AtomicU32,
+}
+
 /// The server's answer to one request.
 #[derive(Debug)]
 pub(crate) struct Answer {
@@ -52,8 +62,10 @@ impl Transport {
     /// Sends `body` (a JSON GraphQL request) and returns the answer of the last
     /// attempt, retrying as the policy allows, within the overall deadline.
     ///
-    /// Records `attempt`, `status` and `latency_ms` (the whole call, waits
-    /// included) on the current span, which [`Client`](crate::Client) opens per call.
+    /// Records `attempt` (how many were made), `status` (of the last answer) and
+    /// `latency_ms` (the whole call, waits included) on the current span, which
+    /// [`Client`](crate::Client) opens per call, once each at the end; every attempt
+    /// also logs a DEBUG event with its own numbers.
     pub(crate) async fn send(
         &self,
         body: Bytes,
@@ -62,11 +74,21 @@ impl Transport {
     ) -> Result<Answer, Error> {
         let started = Instant::now();
         let deadline = started + self.timeout;
-        let result = match tokio::time::timeout_at(deadline, self.attempts(body, kind, authorization, deadline)).await {
+        let progress = Progress::default();
+        let attempts = self.attempts(body, kind, authorization, deadline, &progress);
+        let result = match tokio::time::timeout_at(deadline, attempts).await {
             Ok(result) => result,
             Err(_) => Err(Error::Timeout { phase: TimeoutPhase::Deadline, after: self.timeout }),
         };
-        tracing::Span::current().record("latency_ms", started.elapsed().as_millis() as u64);
+        let span = tracing::Span::current();
+        span.record("attempt", progress.attempt.load(Ordering::Relaxed));
+        match progress.status.load(Ordering::Relaxed) {
+            0 => {}
+            status => {
+                span.record("status", status);
+            }
+        }
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
         result
     }
 
@@ -76,12 +98,12 @@ impl Transport {
         kind: OperationKind,
         authorization: Option<&HeaderValue>,
         deadline: Instant,
+        progress: &Progress,
     ) -> Result<Answer, Error> {
-        let span = tracing::Span::current();
         self.budget.deposit();
         let mut attempt: u32 = 1;
         loop {
-            span.record("attempt", attempt);
+            progress.attempt.store(attempt, Ordering::Relaxed);
             let started = Instant::now();
             let result =
                 match tokio::time::timeout(self.attempt_timeout, self.attempt(body.clone(), authorization)).await {
@@ -95,7 +117,7 @@ impl Transport {
             let can_retry = attempt < self.retry.max_attempts;
             let delay = match result {
                 Ok(answer) => {
-                    span.record("status", answer.status);
+                    progress.status.store(u32::from(answer.status), Ordering::Relaxed);
                     tracing::debug!(attempt, status = answer.status, latency_ms, "answer received");
                     if !is_retryable_status(answer.status) || kind != OperationKind::Query {
                         return Ok(answer);
@@ -123,8 +145,14 @@ impl Transport {
                     }
                     delay
                 }
-                Err(Failure::Final(error)) => return Err(error),
-                Err(Failure::AfterSending(error)) if kind != OperationKind::Query => return Err(error),
+                Err(Failure::Final(error)) => {
+                    tracing::debug!(attempt, error = %error, latency_ms, "attempt failed");
+                    return Err(error);
+                }
+                Err(Failure::AfterSending(error)) if kind != OperationKind::Query => {
+                    tracing::debug!(attempt, error = %error, latency_ms, "attempt failed; not sent again");
+                    return Err(error);
+                }
                 Err(Failure::BeforeSending(error) | Failure::AfterSending(error)) => {
                     tracing::debug!(attempt, error = %error, latency_ms, "attempt failed");
                     if !can_retry {
