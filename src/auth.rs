@@ -81,6 +81,11 @@ impl Default for SignInOptions {
 impl SignInOptions {
     /// The defaults: the builder's [`resource`](crate::ClientBuilder::resource), and
     /// the token kept.
+    ///
+    /// ```
+    /// let options = dcso_portal::SignInOptions::new();
+    /// # let _ = options;
+    /// ```
     pub fn new() -> Self {
         SignInOptions::default()
     }
@@ -241,7 +246,8 @@ impl<'a> Auth<'a> {
         self.refresh_with(username, token, &SignInOptions::default()).await
     }
 
-    /// [`refresh`](Self::refresh) with options.
+    /// [`refresh`](Self::refresh) with options. With `keep_token(false)` the client's
+    /// token is left alone: if it was the token refreshed, it no longer works.
     ///
     /// ```no_run
     /// use dcso_portal::SignInOptions;

@@ -10,6 +10,13 @@ use crate::operations::{permissions, user, Permissions as PermissionsOp, User as
 
 /// The permission slug of a TDH coordinator (manages who in the organization has
 /// TDH access).
+///
+/// ```no_run
+/// # async fn run(client: dcso_portal::Client) -> Result<(), dcso_portal::Error> {
+/// let coordinator = client.permissions().await?.has(dcso_portal::TDH_COORDINATOR);
+/// # let _ = coordinator;
+/// # Ok(()) }
+/// ```
 pub const TDH_COORDINATOR: &str = "tdh-access-admin";
 
 /// A user's permissions (RBAC), each an (id, slug, service code) triple.
