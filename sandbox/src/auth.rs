@@ -414,7 +414,10 @@ impl Auth {
                 let (jti, user) = self.check_own(input, input.temporary_token.as_deref(), true, now)?;
                 let secret = match self.users[user].otp {
                     Otp::Active { secret, .. } | Otp::Setup { secret } => secret,
-                    Otp::Off => unreachable!("temporary tokens are only issued to 2FA users"),
+                    // Temporary tokens are only issued to users with a second factor.
+                    Otp::Off => {
+                        return Err(glosom::error(glosom::INVALID_OTP, "this user has no second factor"));
+                    }
                 };
                 let code = input.otp_code.as_deref().unwrap_or_default().trim();
                 let time = u64::try_from(now).unwrap_or(0);
