@@ -14,7 +14,7 @@ use async_graphql::dynamic::{
     SchemaBuilder, TypeRef,
 };
 use async_graphql::parser::types::{
-    BaseType, ConstDirective, FieldDefinition, InputValueDefinition, Type, TypeKind, TypeSystemDefinition,
+    BaseType, ConstDirective, EnumType, FieldDefinition, InputValueDefinition, Type, TypeKind, TypeSystemDefinition,
 };
 use async_graphql::parser::Positioned;
 use async_graphql::Value as GqlValue;
@@ -64,7 +64,8 @@ pub(crate) fn build(sdl: &str, resolvers: &[ResolverEntry]) -> Result<SchemaBuil
         .collect();
     let query = roots.0.unwrap_or_else(|| "Query".to_owned());
     let mutation = roots.1.or_else(|| names.contains("Mutation").then(|| "Mutation".to_owned()));
-    let mut types = Vec::new();
+    let roots = [query.as_str(), mutation.as_deref().unwrap_or_default()];
+    let mut types: Vec<async_graphql::dynamic::Type> = Vec::new();
     for definition in document.definitions {
         match definition {
             TypeSystemDefinition::Schema(_) => {}
@@ -78,32 +79,20 @@ pub(crate) fn build(sdl: &str, resolvers: &[ResolverEntry]) -> Result<SchemaBuil
                     return Err(format!("type extension of {name} is not supported"));
                 }
                 let description = ty.description.map(|d| d.node);
-                let built: async_graphql::dynamic::Type = match ty.kind {
-                    TypeKind::Scalar => {
-                        let mut scalar = scalar(&name);
-                        if let Some(d) = description {
-                            scalar = scalar.description(d);
-                        }
-                        if let Some(url) =
-                            directive(&ty.directives, "specifiedBy").and_then(|d| string_argument(d, "url"))
-                        {
-                            scalar = scalar.specified_by_url(url);
-                        }
-                        scalar.into()
-                    }
+                types.push(match ty.kind {
+                    TypeKind::Scalar => scalar_type(&name, description, &ty.directives).into(),
                     TypeKind::Object(object) => {
                         if !object.implements.is_empty() {
                             return Err(format!("{name}: interfaces are not supported"));
                         }
+                        let is_root = roots.contains(&name.as_str());
                         let mut built = Object::new(&name);
                         if let Some(d) = description {
                             built = built.description(d);
                         }
                         for field in object.fields {
                             let field = field.node;
-                            let key = (name.as_str(), field.name.node.as_str());
-                            let is_root = name == query || Some(&name) == mutation.as_ref();
-                            let resolver = match resolvers.get(&key) {
+                            let resolver = match resolvers.get(&(name.as_str(), field.name.node.as_str())) {
                                 Some(r) => {
                                     used.insert((name.clone(), field.name.node.to_string()));
                                     *r
@@ -115,24 +104,7 @@ pub(crate) fn build(sdl: &str, resolvers: &[ResolverEntry]) -> Result<SchemaBuil
                         }
                         built.into()
                     }
-                    TypeKind::Enum(e) => {
-                        let mut built = Enum::new(&name);
-                        if let Some(d) = description {
-                            built = built.description(d);
-                        }
-                        for value in e.values {
-                            let value = value.node;
-                            let mut item = EnumItem::new(value.value.node.as_str());
-                            if let Some(d) = value.description {
-                                item = item.description(d.node);
-                            }
-                            if let Some(reason) = deprecation(&value.directives) {
-                                item = item.deprecation(Some(&reason));
-                            }
-                            built = built.item(item);
-                        }
-                        built.into()
-                    }
+                    TypeKind::Enum(e) => enum_type(&name, description, e).into(),
                     TypeKind::InputObject(input) => {
                         let mut built = InputObject::new(&name);
                         if let Some(d) = description {
@@ -149,8 +121,7 @@ pub(crate) fn build(sdl: &str, resolvers: &[ResolverEntry]) -> Result<SchemaBuil
                     TypeKind::Interface(_) | TypeKind::Union(_) => {
                         return Err(format!("{name}: interfaces and unions are not supported"));
                     }
-                };
-                types.push(built);
+                });
             }
         }
     }
@@ -164,6 +135,36 @@ pub(crate) fn build(sdl: &str, resolvers: &[ResolverEntry]) -> Result<SchemaBuil
         builder = builder.register(ty);
     }
     Ok(builder)
+}
+
+fn scalar_type(name: &str, description: Option<String>, directives: &[Positioned<ConstDirective>]) -> Scalar {
+    let mut built = scalar(name);
+    if let Some(d) = description {
+        built = built.description(d);
+    }
+    if let Some(url) = directive(directives, "specifiedBy").and_then(|d| string_argument(d, "url")) {
+        built = built.specified_by_url(url);
+    }
+    built
+}
+
+fn enum_type(name: &str, description: Option<String>, definition: EnumType) -> Enum {
+    let mut built = Enum::new(name);
+    if let Some(d) = description {
+        built = built.description(d);
+    }
+    for value in definition.values {
+        let value = value.node;
+        let mut item = EnumItem::new(value.value.node.as_str());
+        if let Some(d) = value.description {
+            item = item.description(d.node);
+        }
+        if let Some(reason) = deprecation(&value.directives) {
+            item = item.deprecation(Some(&reason));
+        }
+        built = built.item(item);
+    }
+    built
 }
 
 /// A custom scalar, with a validator for the ones whose form is known.
