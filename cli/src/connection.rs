@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
-use dcso_portal::{Client, ENV_TOKEN, ENV_URL};
+use dcso_portal::{Client, ClientBuilder, ENV_TOKEN, ENV_URL};
 use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::error::CliError;
@@ -83,14 +83,23 @@ impl GlobalOptions {
     pub fn client(&self) -> Result<Client, CliError> {
         let endpoint = self.endpoint()?;
         let token = self.token()?;
-        let mut builder = Client::builder(endpoint)
-            .token(token.expose_secret())
+        Ok(self.builder(endpoint).token(token.expose_secret()).build()?)
+    }
+
+    /// A client for the endpoint without a token, for signing in: the token is
+    /// neither needed nor read.
+    pub fn anonymous_client(&self) -> Result<Client, CliError> {
+        Ok(self.builder(self.endpoint()?).build()?)
+    }
+
+    fn builder(&self, endpoint: &str) -> ClientBuilder {
+        let builder = Client::builder(endpoint)
             .token_from_env(false)
             .user_agent(concat!("portal-cli/", env!("CARGO_PKG_VERSION")));
-        if let Some(timeout) = self.timeout {
-            builder = builder.timeout(timeout);
+        match self.timeout {
+            Some(timeout) => builder.timeout(timeout),
+            None => builder,
         }
-        Ok(builder.build()?)
     }
 }
 

@@ -12,6 +12,8 @@ pub mod commands;
 pub mod connection;
 mod error;
 pub mod output;
+mod progress;
+mod records;
 pub mod schema;
 
 pub use app::{run, Cli};
