@@ -69,6 +69,31 @@ async fn fifty_concurrent_queries_near_expiry_cause_exactly_one_refresh() {
     assert_eq!(glosom(&issues(&with_old).await.expect_err("old token revoked")), TOKEN_INVALID);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_completes_even_when_its_caller_gives_up() {
+    let sandbox = short_lived_sandbox().await;
+    let client = alice(&sandbox).await;
+    let old = client.token().expect("kept");
+
+    // The first poll starts the refresh; the caller then drops its future at once.
+    let abandoned = tokio::time::timeout(Duration::from_nanos(1), issues(&client)).await;
+    assert!(abandoned.is_err(), "the call was abandoned before it could finish");
+
+    // The Portal revokes the old token when it answers the refresh, so the new one
+    // must still reach the client. Bounded wait for the background refresh.
+    for _ in 0..200 {
+        if client.token().is_some_and(|t| t != old) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(sandbox.stats().refreshes(), 1);
+    let new = client.token().expect("still signed in");
+    assert_ne!(new, old, "the refreshed token was kept");
+    issues(&client).await.expect("the new token works");
+    assert_eq!(sandbox.stats().refreshes(), 1, "no second refresh");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_failed_refresh_is_an_auth_error_and_is_not_retried() {
     let sandbox = short_lived_sandbox().await;

@@ -8,6 +8,8 @@
 
 use std::sync::Arc;
 
+use tracing::Instrument as _;
+
 use crate::client::Client;
 use crate::error::Error;
 use crate::glosom::GlosomGroup;
@@ -15,6 +17,9 @@ use crate::operations::OperationKind;
 use crate::session::Credential;
 
 use super::{Auth, Step};
+
+/// A refresh under way, awaited by the request that needs it.
+type RefreshFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<Arc<Credential>>, Error>> + Send>>;
 
 /// GLOSOM code of the Portal's "token expired" error.
 const TOKEN_EXPIRED: u32 = 0x2400_0301;
@@ -58,7 +63,34 @@ impl Client {
 
     /// Refreshes `stale` unless another task has already replaced it, and returns the
     /// credential to use. Fails with [`Error::Auth`] only for the task that tried.
-    async fn refresh_credential(&self, stale: Arc<Credential>) -> Result<Option<Arc<Credential>>, Error> {
+    ///
+    /// The refresh runs in its own task, so it completes even when the caller gives
+    /// up (a timeout, a dropped future): the Portal revokes the old token as soon as
+    /// it answers a refresh, and a refresh abandoned half-way would lose the new one.
+    ///
+    /// Boxed as a `Send` future: the refresh is itself a request, so its future
+    /// type would otherwise contain itself.
+    fn refresh_credential(&self, stale: Arc<Credential>) -> RefreshFuture {
+        let client = self.clone();
+        let task = tokio::spawn(
+            async move { client.refresh_in_turn(stale).await }.instrument(tracing::Span::current()),
+        );
+        Box::pin(async move {
+            match task.await {
+                Ok(result) => result,
+                Err(failed) => Err(Error::Auth {
+                    message: format!(
+                        "the token refresh did not complete ({}); sign in again",
+                        if failed.is_panic() { "it panicked" } else { "the runtime is shutting down" }
+                    ),
+                    source: None,
+                }),
+            }
+        })
+    }
+
+    /// The refresh itself, in the session's single refresh turn.
+    async fn refresh_in_turn(&self, stale: Arc<Credential>) -> Result<Option<Arc<Credential>>, Error> {
         let session = &self.inner.session;
         let _turn = session.refresh_turn().await;
         match session.current() {
