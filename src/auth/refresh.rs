@@ -19,7 +19,8 @@ use crate::session::Credential;
 use super::{Auth, Step};
 
 /// A refresh under way, awaited by the request that needs it.
-type RefreshFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<Arc<Credential>>, Error>> + Send>>;
+type RefreshFuture =
+    std::pin::Pin<Box<dyn std::future::Future<Output = Result<Option<Arc<Credential>>, Error>> + Send>>;
 
 /// GLOSOM code of the Portal's "token expired" error.
 const TOKEN_EXPIRED: u32 = 0x2400_0301;
@@ -72,9 +73,8 @@ impl Client {
     /// type would otherwise contain itself.
     fn refresh_credential(&self, stale: Arc<Credential>) -> RefreshFuture {
         let client = self.clone();
-        let task = tokio::spawn(
-            async move { client.refresh_in_turn(stale).await }.instrument(tracing::Span::current()),
-        );
+        let task =
+            tokio::spawn(async move { client.refresh_in_turn(stale).await }.instrument(tracing::Span::current()));
         Box::pin(async move {
             match task.await {
                 Ok(result) => result,
