@@ -225,3 +225,26 @@ async fn answers_are_json_even_for_errors_of_execution() {
     assert_eq!(answer["data"], Value::Null);
     assert_eq!(answer["errors"][0]["path"], json!(["alerts"]));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_kept_alive_connections_all_stay_open() {
+    let sandbox = Sandbox::start().await.unwrap();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..16 {
+        let addr = sandbox.addr();
+        tasks.spawn(async move {
+            let mut conn = Connection::open(addr).await;
+            for _ in 0..10 {
+                let body = json!({"query": "query User { auth_user { id } }"});
+                let reply = post_on(&mut conn, Some(portal_sandbox::demo::MACHINE_TOKEN), &body).await;
+                assert_eq!(reply.status, 200);
+            }
+        });
+    }
+    while let Some(done) = tasks.join_next().await {
+        done.unwrap();
+    }
+    let stats = sandbox.stats();
+    assert_eq!(stats.connections(), 16, "the server closed a kept-alive connection");
+    assert_eq!(stats.requests_for("User"), 160);
+}
