@@ -15,9 +15,13 @@ Connection: the endpoint comes from --endpoint, else DCSO_PORTAL_URL; the token 
 --token-file, else DCSO_PORTAL_TOKEN. Certificate verification can be turned off with
 DCSO_PORTAL_SKIP_TLS_VERIFY=1 (for test servers only).
 
-Exit codes: 0 success; 1 the answer is negative (GraphQL errors from `query`, a broken
-operation from `schema diff`); 2 the command could not run (usage, configuration,
-files, network).";
+Output: data goes to stdout, as a table on a terminal and JSON otherwise (--output);
+messages, progress and logs go to stderr.
+
+Exit codes: 0 success; 1 the answer is negative (the Portal refused: wrong credentials or
+one-time code, a rejected token, a denied permission, GraphQL errors from `query`; an
+unknown issue; a broken operation from `schema diff`); 2 the command could not run
+(usage, configuration, files, network).";
 
 /// `portal`: every command, and the options all of them take.
 #[derive(Debug, Parser)]

@@ -34,7 +34,7 @@ pub struct GlobalOptions {
     #[arg(long, global = true, value_name = "SECS", value_parser = parse_seconds)]
     pub timeout: Option<Duration>,
 
-    /// Output format of records: `table` is the default on a terminal, `json` otherwise (`query` always prints JSON)
+    /// Output format of records: `table` is the default on a terminal, `json` otherwise (`query` always prints JSON, `schema pull` SDL)
     #[arg(long, global = true, value_name = "FORMAT", value_enum)]
     pub output: Option<OutputFormat>,
 

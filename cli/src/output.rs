@@ -14,7 +14,7 @@ use crate::error::CliError;
 /// How commands that print data print it (`--output`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
-    /// Pretty-printed JSON: stable, for scripts.
+    /// JSON, stable, for scripts (`alerts`: one object per line).
     Json,
     /// A table for people.
     Table,
@@ -83,7 +83,7 @@ pub fn table(header: &[&str]) -> Table {
 
 /// Writes `table` to stdout, without trailing blanks. When it must fit a width,
 /// only the last column (a title, a description) is wrapped, and not below
-/// [`MIN_WRAPPED_WIDTH`]: past that the table is wider than the terminal.
+/// 24 columns: past that the table is wider than the terminal.
 pub fn print_table(table: &mut Table) -> Result<(), CliError> {
     let last = table.column_count().saturating_sub(1);
     for column in table.column_iter_mut() {
