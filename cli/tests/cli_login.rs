@@ -116,8 +116,12 @@ fn a_missing_or_wrong_one_time_code_fails() {
     assert_eq!(stdout(&output), "");
     assert!(stderr(&output).contains("--totp-code"), "says how to give the code: {}", stderr(&output));
 
-    let right = totp_now(demo::BOB_TOTP_SECRET);
-    let wrong = if right == "000000" { "111111" } else { "000000" };
+    // A code of none of the steps the sandbox accepts (one early, now, one late).
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let accepted: Vec<String> =
+        [now - 30, now, now + 30].map(|t| portal_sandbox::totp::code(demo::BOB_TOTP_SECRET, t)).to_vec();
+    let wrong =
+        ["000000", "111111", "222222", "333333"].into_iter().find(|c| !accepted.iter().any(|a| a == c)).unwrap();
     let output = login(&running)
         .args(["--username", demo::BOB, "--password-stdin", "--print-token"])
         .write_stdin(format!("{}\n{wrong}\n", demo::PASSWORD))
