@@ -37,9 +37,11 @@ pub const DEFAULT_REFRESH_WINDOW: Duration = Duration::from_secs(300);
 /// | [`timeout`](Self::timeout) (whole call) | 60 s |
 /// | [`attempt_timeout`](Self::attempt_timeout) | 30 s |
 /// | [`connect_timeout`](Self::connect_timeout) | 10 s |
-/// | [`retry`](Self::retry) | 3 attempts, queries only ([`RetryPolicy`]) |
-/// | [`max_response_bytes`](Self::max_response_bytes) | 32 MiB |
+/// | [`retry`](Self::retry) | 3 attempts, queries only, backoff 200 ms doubling up to 5 s, shared budget ([`RetryPolicy`]) |
+/// | [`max_retry_after`](Self::max_retry_after) | 30 s |
+/// | [`max_response_bytes`](Self::max_response_bytes) | 32 MiB, after decompression (gzip, brotli) |
 /// | TLS verification | on, unless `DCSO_PORTAL_SKIP_TLS_VERIFY` is `1`/`true` |
+/// | redirects | only 307/308 within the endpoint's origin, at most 5 |
 /// | [`user_agent`](Self::user_agent) | `dcso-portal/<version>` |
 /// | [`resource`](Self::resource) | `dcso-portal` |
 /// | [`auto_refresh`](Self::auto_refresh) | on, 5 minutes before expiry |
@@ -183,9 +185,12 @@ impl ClientBuilder {
     }
 
     /// Sends requests through this `reqwest` client (sharing its connection pool
-    /// and settings) instead of building one. Its own TLS, proxy and connect
-    /// timeout settings then apply, and the builder's TLS and connect settings are
-    /// ignored; the other settings here still apply.
+    /// and settings) instead of building one. Its own TLS, proxy, redirect,
+    /// decompression and connect timeout settings then apply, and the builder's TLS
+    /// and connect settings (and `DCSO_PORTAL_SKIP_TLS_VERIFY`) are ignored; the
+    /// other settings here still apply. Keep its redirect policy strict: reqwest's
+    /// default follows redirects to other origins (dropping the token only when the
+    /// host changes).
     ///
     /// This is the one place a dependency's type is part of this crate's API: it
     /// names reqwest 0.12, and may change with a major reqwest release.

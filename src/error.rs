@@ -66,7 +66,9 @@ pub enum Error {
         status: u16,
         /// How long the server asked to wait.
         retry_after: Duration,
-        /// The configured maximum wait ([`ClientBuilder::max_retry_after`](crate::ClientBuilder::max_retry_after)).
+        /// The longest the client would wait: the configured maximum
+        /// ([`ClientBuilder::max_retry_after`](crate::ClientBuilder::max_retry_after)),
+        /// or the time left before the call's deadline when that is shorter.
         max_wait: Duration,
     },
 

@@ -224,7 +224,7 @@ mod tests {
             (200, r#"{"data":{"items":[]},"errors":7}"#, "`errors`"),
             (200, "[1,2]", "not a GraphQL response"),
             (200, "{\"data\":{\"items\":[{\"id\":1}]", "not valid JSON"),
-            (200, &format!("{}{}", "[".repeat(200), "]".repeat(200)), "nested more than 128"),
+            (200, &format!("{}{}", "[".repeat(200), "]".repeat(200)), "nested more than 127"),
             (200, r#"[{"items":[]},null]"#, "the JSON is an array"),
             (500, r#"[{"items":[]},null]"#, "HTTP 500"),
             (200, "\"data\"", "the JSON is a string"),

@@ -12,6 +12,9 @@ use std::time::{Duration, SystemTime};
 /// `base × 2^retry`, capped), or the server's `Retry-After` when it sends one; a
 /// `Retry-After` longer than [`max_retry_after`](RetryPolicy::max_retry_after)
 /// fails the call at once with [`Error::RateLimited`](crate::Error::RateLimited).
+/// No wait runs past the call's overall deadline
+/// ([`ClientBuilder::timeout`](crate::ClientBuilder::timeout)): when it would, the
+/// call ends at once with the last error (or `RateLimited` for a `Retry-After`).
 ///
 /// A retry budget shared by all calls of a client keeps an always-failing server
 /// from being flooded: it starts with 5 retries in hand, every call adds 0.2 and

@@ -118,6 +118,11 @@ impl DateTime {
         let mut t = date.and_time(time).and_utc();
         if round_up {
             t = t.checked_add_signed(TimeDelta::microseconds(1)).ok_or_else(|| err("out of range"))?;
+            // Rounding 9999-12-31T23:59:59.9999995 up gives year 10000, which prints in a
+            // form (`+10000-…`) no parser of this type accepts: refuse it (found by fuzzing).
+            if chrono::Datelike::year(&t) > 9999 {
+                return Err(err("out of range"));
+            }
         }
         Ok(DateTime(t))
     }
@@ -274,6 +279,7 @@ mod tests {
             ("", "too short"),
             ("२०२०-07-30T16:12:44Z", "bad date"),
             ("2020-07-30T16:12:4४Z", "bad date"),
+            ("9999-12-31T23:59:59.9999999Z", "out of range"),
         ] {
             let e = DateTime::parse(input).expect_err(input);
             assert!(e.to_string().contains(reason), "{input}: {e}");

@@ -305,3 +305,57 @@ proptest! {
         let _ = parse_retry_after(&text, now);
     }
 }
+
+/// Every `fuzz/corpus/<target>/seed-*` through the function its fuzz target calls,
+/// so the seeds (and each crash kept as a seed) stay regression tests on stable Rust.
+#[test]
+fn seed_corpora_replay() {
+    let corpora = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let mut replayed = 0;
+    for target in ["decode_response", "token", "glosom", "datetime", "endpoint", "document"] {
+        let dir = corpora.join(target);
+        let seeds = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        for seed in seeds {
+            let path = seed.expect("directory entry").path();
+            if !path.file_name().is_some_and(|n| n.to_string_lossy().starts_with("seed-")) {
+                continue;
+            }
+            let data = std::fs::read(&path).expect("seed");
+            let text = String::from_utf8_lossy(&data);
+            match target {
+                "decode_response" => {
+                    let (status, body) = match data.as_slice() {
+                        [a, b, rest @ ..] => (100 + u16::from_be_bytes([*a, *b]) % 500, rest),
+                        _ => (200, data.as_slice()),
+                    };
+                    let _ = decode_response(status, Some("application/json"), body);
+                    let _ = dcso_portal::fuzzing::decode_response_as::<dcso_portal::operations::all_issues::ResponseData>(
+                        status, None, body,
+                    );
+                }
+                "token" => {
+                    let _ = Token::parse_allow_expired(text.as_ref());
+                }
+                "glosom" => {
+                    let _ = Glosom::parse_str(&text);
+                    if let Ok(value) = serde_json::from_slice::<Value>(&data) {
+                        let _ = Glosom::from_json(&value);
+                    }
+                }
+                "datetime" => {
+                    if let Ok(t) = DateTime::parse(&text) {
+                        assert_eq!(DateTime::parse(&t.to_string()), Ok(t), "{}", path.display());
+                    }
+                }
+                "endpoint" => {
+                    let _ = parse_endpoint(&text);
+                }
+                _ => {
+                    let _ = operation_kind(&text);
+                }
+            }
+            replayed += 1;
+        }
+    }
+    assert!(replayed >= 30, "only {replayed} seeds found under {}", corpora.display());
+}
