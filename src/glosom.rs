@@ -131,10 +131,7 @@ impl Glosom {
         if let Ok(n) = text.parse::<u32>() {
             return Glosom(n);
         }
-        let hex = text
-            .strip_prefix("0x")
-            .or_else(|| text.strip_prefix("0X"))
-            .unwrap_or(text);
+        let hex = text.strip_prefix("0x").or_else(|| text.strip_prefix("0X")).unwrap_or(text);
         if hex.is_empty() || hex.len() > 8 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Glosom(0);
         }

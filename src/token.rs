@@ -209,7 +209,9 @@ fn decode_part<T: for<'de> Deserialize<'de>>(part: &str, name: &'static str) -> 
 
 fn unix_time(value: &Value) -> Option<DateTime> {
     let secs = match value {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.is_finite() && f.abs() < 1e15).map(|f| f as i64))?,
+        Value::Number(n) => {
+            n.as_i64().or_else(|| n.as_f64().filter(|f| f.is_finite() && f.abs() < 1e15).map(|f| f as i64))?
+        }
         _ => return None,
     };
     DateTime::from_unix_seconds(secs)
@@ -312,7 +314,10 @@ mod tests {
             ("".to_owned(), TokenError::Empty),
             ("a.b".to_owned(), TokenError::Parts { parts: 2 }),
             ("a.b.c.d".to_owned(), TokenError::Parts { parts: 4 }),
-            (jwt(json!({"typ": "JOSE"}), json!({"exp": in_an_hour()})), TokenError::NotJwt { typ: Some("JOSE".into()) }),
+            (
+                jwt(json!({"typ": "JOSE"}), json!({"exp": in_an_hour()})),
+                TokenError::NotJwt { typ: Some("JOSE".into()) },
+            ),
             (jwt(json!({"alg": "none"}), json!({"exp": in_an_hour()})), TokenError::NotJwt { typ: None }),
             (jwt(json!({"typ": "JWT"}), json!({"iat": 1})), TokenError::BadExpiry),
             (jwt(json!({"typ": "JWT"}), json!({"exp": "soon"})), TokenError::BadExpiry),
