@@ -42,7 +42,7 @@ async fn a_silent_server_hits_the_attempt_timeout() {
         Error::Timeout { phase: TimeoutPhase::Attempt, after } => assert_eq!(after, Duration::from_millis(200)),
         other => panic!("{other:?}"),
     }
-    assert!(took >= Duration::from_millis(200) && took < Duration::from_secs(1), "{took:?}");
+    assert!(took >= Duration::from_millis(200) && took < Duration::from_secs(2), "{took:?}");
     assert_eq!(
         client.execute_graphql(QUERY, None, &[]).await.expect_err("again").to_string(),
         "timed out after 200ms: waiting for the Portal's answer"
@@ -61,7 +61,7 @@ async fn a_trickling_server_hits_the_attempt_timeout() {
         .expect("client");
     let (error, took) = timed(&client).await;
     assert!(matches!(error, Error::Timeout { phase: TimeoutPhase::Attempt, .. }), "{error:?}");
-    assert!(took < Duration::from_secs(1), "{took:?}");
+    assert!(took < Duration::from_secs(2), "the whole trickle would take 200 s: {took:?}");
 }
 
 #[tokio::test]
@@ -78,7 +78,7 @@ async fn the_deadline_bounds_a_trickle_even_with_a_long_attempt_timeout() {
         Error::Timeout { phase: TimeoutPhase::Deadline, after } => assert_eq!(after, Duration::from_millis(300)),
         other => panic!("{other:?}"),
     }
-    assert!(took >= Duration::from_millis(300) && took < Duration::from_secs(1), "{took:?}");
+    assert!(took >= Duration::from_millis(300) && took < Duration::from_secs(2), "{took:?}");
 }
 
 #[tokio::test]
@@ -98,7 +98,7 @@ async fn the_deadline_covers_retries_and_the_waits_between_them() {
         .expect("client");
     let (error, took) = timed(&client).await;
     assert!(error.is_timeout(), "{error:?}");
-    assert!(took < Duration::from_millis(900), "{took:?}");
+    assert!(took < Duration::from_secs(2), "100 attempts would take 15 s: {took:?}");
     let attempts = server.request_count();
     assert!((2..=6).contains(&attempts), "{attempts} attempts in {took:?}");
 }

@@ -6,7 +6,7 @@
 
 use std::io;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -94,6 +94,8 @@ type Handler = dyn Fn(usize, &Request) -> Reply + Send + Sync;
 #[derive(Default)]
 struct State {
     requests: Mutex<Vec<Request>>,
+    /// Connections accepted (TCP), whether or not a request followed.
+    connections: AtomicUsize,
     /// Body bytes written by `Endless` and `Sized` replies.
     streamed: AtomicU64,
     /// Set when an `Endless` or `Sized` reply stopped because the client went away.
@@ -145,6 +147,7 @@ impl FaultServer {
         tokio::spawn(async move {
             loop {
                 let Ok((stream, _)) = listener.accept().await else { continue };
+                shared.connections.fetch_add(1, Ordering::SeqCst);
                 let (state, handler, tls) = (shared.clone(), handler.clone(), tls.clone());
                 tokio::spawn(async move {
                     let _ = stream.set_nodelay(true);
@@ -181,6 +184,11 @@ impl FaultServer {
     /// How many requests were read so far.
     pub fn request_count(&self) -> usize {
         self.state.requests.lock().expect("requests").len()
+    }
+
+    /// How many connections were accepted so far.
+    pub fn connection_count(&self) -> usize {
+        self.state.connections.load(Ordering::SeqCst)
     }
 
     /// Body bytes written by `Endless`/`Sized` replies so far.
