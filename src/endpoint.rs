@@ -46,6 +46,12 @@ pub fn parse_endpoint(raw: &str) -> Result<Url, Error> {
     {
         return fail("has no host");
     }
+    if !url.username().is_empty() || url.password().is_some() {
+        // Not echoed: the text may hold a password.
+        return Err(Error::config(
+            "the endpoint contains credentials (`user:password@`): remove them; the Portal authenticates with a token",
+        ));
+    }
     Ok(url)
 }
 
@@ -86,6 +92,8 @@ mod tests {
             ("HTTPS://portal.example.com/graphql", true, ""),
             ("http://", false, "host"),
             ("https://exa mple.com/", false, "valid URL"),
+            ("https://me:secret@portal.example.com/graphql", false, "contains credentials"),
+            ("https://me@portal.example.com/graphql", false, "contains credentials"),
         ] {
             let result = parse_endpoint(input);
             assert_eq!(result.is_ok(), ok, "{input:?}: {result:?}");
