@@ -25,6 +25,11 @@ mod transport;
 #[doc(hidden)]
 pub mod fuzzing;
 
+#[cfg(feature = "bench")]
+#[doc(hidden)]
+#[path = "bench.rs"]
+pub mod __bench;
+
 pub use auth::{Access, Auth, Authentication, SignInOptions};
 pub use client::Client;
 pub use config::{
