@@ -392,6 +392,9 @@ impl<Op: Paginated> Stream for Nodes<Op> {
             if let Some(node) = this.current.next() {
                 return Poll::Ready(Some(Ok(node)));
             }
+            // The page is used up: free its buffer now, not when the next page has
+            // arrived, so that only one page is ever held.
+            this.current = Vec::new().into_iter();
             match ready!(Pin::new(&mut this.pages).poll_next(cx)) {
                 Some(Ok(page)) => this.current = page.into_iter(),
                 Some(Err(error)) => return Poll::Ready(Some(Err(error))),
