@@ -94,6 +94,22 @@ impl Batch {
         self.wall / self.calls as u32
     }
 
+    /// One batch out of several slices of the same run.
+    pub fn merge(slices: Vec<Batch>) -> Batch {
+        let calls: usize = slices.iter().map(|b| b.calls).sum();
+        let mut latencies: Vec<Duration> = slices.iter().flat_map(|b| b.latencies.iter().copied()).collect();
+        latencies.sort();
+        let weighted = |f: fn(&Batch) -> f64| slices.iter().map(|b| f(b) * b.calls as f64).sum::<f64>() / calls as f64;
+        Batch {
+            calls,
+            wall: slices.iter().map(|b| b.wall).sum(),
+            cpu: slices.iter().map(|b| b.cpu).sum(),
+            latencies,
+            allocations_per_call: weighted(|b| b.allocations_per_call),
+            bytes_per_call: weighted(|b| b.bytes_per_call),
+        }
+    }
+
     pub fn cpu_per_call(&self) -> Duration {
         self.cpu / self.calls as u32
     }

@@ -39,20 +39,24 @@ pub fn run(report: &mut Report) {
     }
     let time = |f: &dyn Fn()| {
         let started = Instant::now();
-        for _ in 0..PER_RUN {
-            f();
-        }
-        megabytes * PER_RUN as f64 / started.elapsed().as_secs_f64()
+        f();
+        started.elapsed().as_secs_f64()
     };
     let (mut sdk_mbs, mut raw_mbs, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
-    for run in 0..*RUNS {
-        let (s, r) = if run % 2 == 0 {
-            let s = time(&sdk);
-            (s, time(&raw))
-        } else {
-            let r = time(&raw);
-            (time(&sdk), r)
-        };
+    for _ in 0..*RUNS {
+        // One decode each in turn, who goes first alternating, so that drift in the
+        // machine's load hits both alike.
+        let (mut s, mut r) = (0.0, 0.0);
+        for i in 0..PER_RUN {
+            if i % 2 == 0 {
+                s += time(&sdk);
+                r += time(&raw);
+            } else {
+                r += time(&raw);
+                s += time(&sdk);
+            }
+        }
+        let (s, r) = (megabytes * PER_RUN as f64 / s, megabytes * PER_RUN as f64 / r);
         sdk_mbs.push(s);
         raw_mbs.push(r);
         ratio.push(s / r);
