@@ -16,45 +16,20 @@ use std::error::Error;
 use std::io::{IsTerminal as _, Write as _};
 use std::process::ExitCode;
 
-use dcso_portal::{Client, ENV_TOKEN, ENV_URL};
 use futures_util::TryStreamExt as _;
-use portal_sandbox::{demo, Sandbox};
+
+mod common;
 
 fn main() -> ExitCode {
-    match setup_and_run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    common::run(|b| b.alerts(2_500), run)
 }
 
-fn setup_and_run() -> Result<(), Box<dyn Error>> {
-    let use_sandbox = std::env::var_os(ENV_URL).is_none();
-    if use_sandbox {
-        // Set before the runtime starts any thread, as a user would export theirs.
-        std::env::set_var(ENV_TOKEN, demo::MACHINE_TOKEN);
-    } else if std::env::var_os(ENV_TOKEN).is_none() {
-        return Err(format!("{ENV_URL} is set: also set {ENV_TOKEN} to a machine token").into());
-    }
-    tokio::runtime::Runtime::new()?.block_on(run(use_sandbox))
-}
-
-async fn run(use_sandbox: bool) -> Result<(), Box<dyn Error>> {
+async fn run(portal: common::Portal) -> Result<(), Box<dyn Error>> {
     let page_size: u32 = match std::env::args().nth(1) {
         Some(n) => n.parse().map_err(|e| format!("PAGE-SIZE {n:?}: {e}"))?,
         None => 50,
     };
-    // A larger sandbox than the default, so that paging shows.
-    let sandbox = if use_sandbox { Some(Sandbox::builder().alerts(2_500).start().await?) } else { None };
-    let url = match &sandbox {
-        Some(sandbox) => sandbox.url(),
-        None => std::env::var(ENV_URL)?,
-    };
-    // The token is read from DCSO_PORTAL_TOKEN.
-    let client = Client::new(url)?;
-    println!("Portal: {}", client.endpoint());
+    let client = &portal.client;
 
     let mut alerts = client.alerts().stream(page_size);
     let per_page = page_size as usize;

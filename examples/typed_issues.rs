@@ -13,40 +13,16 @@ use std::error::Error;
 use std::process::ExitCode;
 
 use dcso_portal::tdh::{Severity, Status};
-use dcso_portal::{Client, ENV_TOKEN, ENV_URL};
-use portal_sandbox::{demo, Sandbox};
 use uuid::Uuid;
 
+mod common;
+
 fn main() -> ExitCode {
-    match setup_and_run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    common::run(|b| b, run)
 }
 
-fn setup_and_run() -> Result<(), Box<dyn Error>> {
-    let use_sandbox = std::env::var_os(ENV_URL).is_none();
-    if use_sandbox {
-        // Set before the runtime starts any thread, as a user would export theirs.
-        std::env::set_var(ENV_TOKEN, demo::MACHINE_TOKEN);
-    } else if std::env::var_os(ENV_TOKEN).is_none() {
-        return Err(format!("{ENV_URL} is set: also set {ENV_TOKEN} to a machine token").into());
-    }
-    tokio::runtime::Runtime::new()?.block_on(run(use_sandbox))
-}
-
-async fn run(use_sandbox: bool) -> Result<(), Box<dyn Error>> {
-    let sandbox = if use_sandbox { Some(Sandbox::start().await?) } else { None };
-    let url = match &sandbox {
-        Some(sandbox) => sandbox.url(),
-        None => std::env::var(ENV_URL)?,
-    };
-    // The token is read from DCSO_PORTAL_TOKEN.
-    let client = Client::new(url)?;
-    println!("Portal: {}", client.endpoint());
+async fn run(portal: common::Portal) -> Result<(), Box<dyn Error>> {
+    let client = &portal.client;
 
     // All the TDH issues available to us, newest first.
     let issues = client.tdh().issues().send().await?;
