@@ -33,8 +33,8 @@ pub mod __bench;
 pub use auth::{Access, Auth, Authentication, SignInOptions};
 pub use client::Client;
 pub use config::{
-    ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_REFRESH_WINDOW,
-    DEFAULT_RESOURCE, DEFAULT_TIMEOUT, ENV_SKIP_TLS_VERIFY, ENV_TOKEN, ENV_URL,
+    ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_REFRESH_WINDOW, DEFAULT_RESOURCE, DEFAULT_TIMEOUT, ENV_SKIP_TLS_VERIFY, ENV_TOKEN, ENV_URL,
 };
 pub use endpoint::MAX_ENDPOINT_LEN;
 pub use error::{
@@ -43,9 +43,7 @@ pub use error::{
 pub use glosom::{Glosom, GlosomGroup, GlosomType};
 pub use operations::{Operation, OperationKind};
 pub use pagination::{Nodes, Page, Pages, Paginated};
-pub use permissions::{
-    Organization, Permission, Permissions, PermissionsRequest, UserProfile, TDH_COORDINATOR,
-};
+pub use permissions::{Organization, Permission, Permissions, PermissionsRequest, UserProfile, TDH_COORDINATOR};
 pub use retry::RetryPolicy;
 pub use scalars::{Cursor, DateTime, DateTimeError};
 pub use token::Token;
