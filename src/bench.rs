@@ -16,7 +16,7 @@ impl Answer {
             status: 200,
             content_type: Some("application/json".to_owned()),
             retry_after: None,
-            body,
+            body: body.into(),
         })
     }
 }

@@ -23,8 +23,12 @@ pub fn decode_response_as<T: DeserializeOwned>(
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<T, Error> {
-    let answer =
-        Answer { status, content_type: content_type.map(str::to_owned), retry_after: None, body: body.to_vec() };
+    let answer = Answer {
+        status,
+        content_type: content_type.map(str::to_owned),
+        retry_after: None,
+        body: bytes::Bytes::copy_from_slice(body),
+    };
     crate::response::decode(&answer)
 }
 

@@ -165,7 +165,7 @@ mod tests {
     use serde_json::json;
 
     fn answer(status: u16, body: &str) -> Answer {
-        Answer { status, content_type: None, retry_after: None, body: body.as_bytes().to_vec() }
+        Answer { status, content_type: None, retry_after: None, body: bytes::Bytes::copy_from_slice(body.as_bytes()) }
     }
 
     #[derive(Debug, Deserialize, PartialEq)]

@@ -44,7 +44,7 @@ pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) content_type: Option<String>,
     pub(crate) retry_after: Option<Duration>,
-    pub(crate) body: Vec<u8>,
+    pub(crate) body: Bytes,
 }
 
 /// What went wrong in one attempt, and whether the request may have reached the
@@ -207,14 +207,27 @@ impl Transport {
             return Err(Failure::Final(Error::ResponseTooLarge { limit }));
         }
         let capacity = response.content_length().unwrap_or(8 * 1024).min(limit) as usize;
-        let mut body = Vec::with_capacity(capacity);
         // Chunks are decompressed already, so the cap applies to what is held in memory.
+        // A body that comes in one chunk, as most answers do, is kept as it is: copying
+        // it was the SDK's largest cost per call on answers of some size (BENCHMARKS.md).
+        let (mut first, mut joined, mut read) = (None::<Bytes>, Vec::new(), 0u64);
         while let Some(chunk) = response.chunk().await.map_err(|e| self.failure(e))? {
-            if (body.len() + chunk.len()) as u64 > limit {
+            read += chunk.len() as u64;
+            if read > limit {
                 return Err(Failure::Final(Error::ResponseTooLarge { limit }));
             }
-            body.extend_from_slice(&chunk);
+            match first.take() {
+                None if joined.is_empty() => first = Some(chunk),
+                earlier => {
+                    if let Some(earlier) = earlier {
+                        joined.reserve(capacity.max(read as usize));
+                        joined.extend_from_slice(&earlier);
+                    }
+                    joined.extend_from_slice(&chunk);
+                }
+            }
         }
+        let body = first.unwrap_or_else(|| Bytes::from(joined));
         Ok(Answer { status, content_type, retry_after, body })
     }
 
