@@ -3,6 +3,7 @@
 //! ```text
 //! cargo bench --bench portal                 # everything
 //! cargo bench --bench portal -- overhead     # only sections whose name contains "overhead"
+//! cargo bench --bench portal -- "overhead: 1-issue answer, 64"   # one figure
 //! PORTAL_BENCH_RUNS=3 cargo bench --bench portal
 //! ```
 //!
@@ -11,13 +12,15 @@
 //! and baseline alternate within each run and every ratio pairs figures from the
 //! same run. The client runs on this thread (a current-thread runtime); the
 //! servers run on their own threads, and only this thread's allocations are
-//! counted. See BENCHMARKS.md for the method and the figures.
+//! counted. `instructions` is a fixed workload for valgrind, not a figure (see
+//! `instructions.rs`). See BENCHMARKS.md for the method and the figures.
 
 mod alloc;
 mod canned;
 mod clients;
 mod decode;
 mod end_to_end;
+mod instructions;
 mod overhead;
 mod pagination;
 mod sandbox;
@@ -112,6 +115,9 @@ fn main() {
 
     alloc::count_this_thread();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a client runtime");
+    if FILTERS.first().map(String::as_str) == Some("instructions") {
+        return runtime.block_on(instructions::run(&FILTERS[1..]));
+    }
     runtime.block_on(async {
         if wanted("overhead") || FILTERS.iter().any(|f| f.starts_with("overhead")) {
             overhead::run(&mut report).await;
