@@ -90,6 +90,21 @@ pub async fn run(report: &mut Report) {
             format!("{} (SDK/raw req/s)", Spread::of(&ratio).show(3)),
             String::new(),
         );
+        let cpu = |runs: &[Batch]| {
+            Spread::of(&runs.iter().map(|b| b.cpu_per_call().as_secs_f64() * 1e6).collect::<Vec<_>>())
+        };
+        let cpu_ratio: Vec<f64> = sdk_runs
+            .iter()
+            .zip(&raw_runs)
+            .map(|(s, r)| s.cpu_per_call().as_secs_f64() / r.cpu_per_call().as_secs_f64())
+            .collect();
+        report.row(
+            &format!("end to end: {CALLS} calls, {label} — client CPU µs/call"),
+            cpu(&sdk_runs).show(1),
+            cpu(&raw_runs).show(1),
+            Spread::of(&cpu_ratio).show(3),
+            String::new(),
+        );
         for p in [50.0, 99.0] {
             report.row(
                 &format!("end to end: {CALLS} calls, {label} — p{p} latency (ms)"),
