@@ -90,9 +90,8 @@ pub async fn run(report: &mut Report) {
             format!("{} (SDK/raw req/s)", Spread::of(&ratio).show(3)),
             String::new(),
         );
-        let cpu = |runs: &[Batch]| {
-            Spread::of(&runs.iter().map(|b| b.cpu_per_call().as_secs_f64() * 1e6).collect::<Vec<_>>())
-        };
+        let cpu =
+            |runs: &[Batch]| Spread::of(&runs.iter().map(|b| b.cpu_per_call().as_secs_f64() * 1e6).collect::<Vec<_>>());
         let cpu_ratio: Vec<f64> = sdk_runs
             .iter()
             .zip(&raw_runs)
