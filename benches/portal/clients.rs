@@ -3,6 +3,7 @@
 //! same generated type — plus the loop that drives either.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dcso_portal::{Client, Operation};
@@ -19,8 +20,13 @@ pub fn sdk(url: &str, token: &str) -> Client {
 /// What a careful user writes without the SDK: one reqwest client, the same
 /// headers, the request body serialized per call, the answer decoded straight
 /// from the bytes into the generated type.
+///
+/// Shared behind one `Arc`, so that handing it to a task costs what handing
+/// over the SDK's `Client` does.
 #[derive(Clone)]
-pub struct Raw {
+pub struct Raw(Arc<RawInner>);
+
+struct RawInner {
     http: reqwest::Client,
     url: reqwest::Url,
     authorization: HeaderValue,
@@ -48,19 +54,20 @@ impl Raw {
             .expect("a reqwest client");
         let mut authorization = HeaderValue::try_from(format!("Bearer {token}")).expect("a header value");
         authorization.set_sensitive(true);
-        Raw { http, url: url.parse().expect("a URL"), authorization }
+        Raw(Arc::new(RawInner { http, url: url.parse().expect("a URL"), authorization }))
     }
 
     /// The raw answer body of one call.
     pub async fn answer<Op: Operation>(&self, variables: Op::Variables) -> bytes::Bytes {
         let body = serde_json::to_vec(&Request { query: Op::DOCUMENT, variables, operation_name: Op::NAME })
             .expect("the variables serialize");
-        let response = self
+        let raw = &*self.0;
+        let response = raw
             .http
-            .post(self.url.clone())
+            .post(raw.url.clone())
             .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
             .header(ACCEPT, HeaderValue::from_static("application/graphql-response+json, application/json;q=0.9"))
-            .header(AUTHORIZATION, self.authorization.clone())
+            .header(AUTHORIZATION, raw.authorization.clone())
             .body(body)
             .send()
             .await
@@ -138,7 +145,7 @@ where
             latencies.push(t.elapsed());
         }
     } else {
-        let next = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let mut tasks = tokio::task::JoinSet::new();
         for _ in 0..in_flight {
             let call = call.clone();
