@@ -30,6 +30,7 @@ struct RawInner {
     http: reqwest::Client,
     url: reqwest::Url,
     authorization: HeaderValue,
+    timeout: Option<Duration>,
 }
 
 #[derive(Serialize)]
@@ -54,7 +55,15 @@ impl Raw {
             .expect("a reqwest client");
         let mut authorization = HeaderValue::try_from(format!("Bearer {token}")).expect("a header value");
         authorization.set_sensitive(true);
-        Raw(Arc::new(RawInner { http, url: url.parse().expect("a URL"), authorization }))
+        Raw(Arc::new(RawInner { http, url: url.parse().expect("a URL"), authorization, timeout: None }))
+    }
+
+    /// The same, with a per-request timeout (reqwest's `RequestBuilder::timeout`),
+    /// the guarantee the SDK's attempt timeout gives.
+    pub fn with_timeout(url: &str, token: &str, timeout: Duration) -> Raw {
+        let Raw(inner) = Raw::new(url, token);
+        let inner = Arc::into_inner(inner).expect("not shared yet");
+        Raw(Arc::new(RawInner { timeout: Some(timeout), ..inner }))
     }
 
     /// The raw answer body of one call.
@@ -62,16 +71,17 @@ impl Raw {
         let body = serde_json::to_vec(&Request { query: Op::DOCUMENT, variables, operation_name: Op::NAME })
             .expect("the variables serialize");
         let raw = &*self.0;
-        let response = raw
+        let mut request = raw
             .http
             .post(raw.url.clone())
             .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
             .header(ACCEPT, HeaderValue::from_static("application/graphql-response+json, application/json;q=0.9"))
             .header(AUTHORIZATION, raw.authorization.clone())
-            .body(body)
-            .send()
-            .await
-            .expect("the request is sent");
+            .body(body);
+        if let Some(timeout) = raw.timeout {
+            request = request.timeout(timeout);
+        }
+        let response = request.send().await.expect("the request is sent");
         assert!(response.status().is_success(), "HTTP {}", response.status());
         response.bytes().await.expect("the body is read")
     }

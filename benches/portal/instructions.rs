@@ -7,7 +7,8 @@
 //! ```
 //!
 //! runs 300 warm-up calls then 1500 typed `AllIssues` calls through the SDK
-//! (`raw`: through raw reqwest + serde_json) against the canned-answer server.
+//! (`raw`: through raw reqwest + serde_json; `raw-timeout`: the same with a
+//! per-request timeout) against the canned-answer server.
 //! The difference between two call counts, divided by the difference in calls,
 //! is the cost of one call; SDK minus raw is what the SDK adds.
 
@@ -19,7 +20,7 @@ use crate::clients::{drive, sdk, Raw};
 const TOKEN: &str = "bench-machine-token-0123456789abcdef";
 
 pub async fn run(args: &[String]) {
-    let usage = "instructions sdk|raw <calls> [issues per answer, 1] [in flight, 1]";
+    let usage = "instructions sdk|raw|raw-timeout <calls> [issues per answer, 1] [in flight, 1]";
     let side = args.first().expect(usage).as_str();
     let number = |i: usize, default: usize| args.get(i).map_or(default, |v| v.parse().expect(usage));
     let (calls, issues, in_flight) = (number(1, 1000), number(2, 1), number(3, 1));
@@ -37,8 +38,11 @@ pub async fn run(args: &[String]) {
             })
             .await
         }
-        "raw" => {
-            let raw = Raw::new(&url, TOKEN);
+        "raw" | "raw-timeout" => {
+            let raw = match side {
+                "raw" => Raw::new(&url, TOKEN),
+                _ => Raw::with_timeout(&url, TOKEN, dcso_portal::DEFAULT_ATTEMPT_TIMEOUT),
+            };
             drive(300 + calls, in_flight, move || {
                 let raw = raw.clone();
                 async move {

@@ -3,7 +3,10 @@
 //!    5 MB answer of the decode figure through the whole call, to see what the
 //!    transport adds to it.
 
+use std::future::Future;
+
 use dcso_portal::operations::{all_issues, AllIssues};
+use dcso_portal::DEFAULT_ATTEMPT_TIMEOUT;
 
 use crate::canned::{all_issues_answer, CannedServer};
 use crate::clients::{drive, sdk, Batch, Raw};
@@ -65,37 +68,59 @@ pub async fn run(report: &mut Report) {
                 }
             }
         };
-        let raw_call = {
-            let raw = raw.clone();
-            move || {
-                let raw = raw.clone();
-                async move {
-                    std::hint::black_box(raw.query::<AllIssues>(all_issues::Variables::default()).await);
-                }
-            }
-        };
-        // Warm up connections, caches and the allocator.
-        drive((calls / 5).max(3), in_flight, sdk_call.clone()).await;
-        drive((calls / 5).max(3), in_flight, raw_call.clone()).await;
-
-        let (mut sdk_runs, mut raw_runs) = (Vec::new(), Vec::new());
-        let slices = SLICES.min(calls);
-        for _ in 0..*RUNS {
-            // Each run is made of slices, SDK and raw taking turns at going first, so
-            // that drift in the machine's load hits both alike.
-            let (mut sdk_slices, mut raw_slices) = (Vec::new(), Vec::new());
-            for slice in 0..slices {
-                if slice % 2 == 0 {
-                    sdk_slices.push(drive(calls / slices, in_flight, sdk_call.clone()).await);
-                    raw_slices.push(drive(calls / slices, in_flight, raw_call.clone()).await);
-                } else {
-                    raw_slices.push(drive(calls / slices, in_flight, raw_call.clone()).await);
-                    sdk_slices.push(drive(calls / slices, in_flight, sdk_call.clone()).await);
-                }
-            }
-            sdk_runs.push(Batch::merge(sdk_slices));
-            raw_runs.push(Batch::merge(raw_slices));
-        }
+        let (sdk_runs, raw_runs) = compare(calls, in_flight, sdk_call.clone(), raw_call(raw)).await;
         report.comparison(&format!("overhead: {label}"), calls, &sdk_runs, &raw_runs);
+        if name == "small" {
+            // Most of what the SDK adds to a tiny answer is its attempt timer: against a
+            // baseline that also bounds each request in time, it shows.
+            let timed = Raw::with_timeout(&server.url("small-raw"), TOKEN, DEFAULT_ATTEMPT_TIMEOUT);
+            let (sdk_runs, raw_runs) = compare(calls, in_flight, sdk_call, raw_call(timed)).await;
+            report.comparison(
+                &format!("overhead: {label}, baseline with a 30 s request timeout"),
+                calls,
+                &sdk_runs,
+                &raw_runs,
+            );
+        }
     }
+}
+
+fn raw_call(raw: Raw) -> impl Fn() -> std::pin::Pin<Box<dyn Future<Output = ()> + Send>> + Clone + Send + 'static {
+    move || {
+        let raw = raw.clone();
+        Box::pin(async move {
+            std::hint::black_box(raw.query::<AllIssues>(all_issues::Variables::default()).await);
+        })
+    }
+}
+
+/// Runs `calls` calls of each, `RUNS` times, after a warm-up; each run is made of
+/// slices with the two taking turns at going first, so that drift in the
+/// machine's load hits both alike.
+async fn compare<A, AF, B, BF>(calls: usize, in_flight: usize, a: A, b: B) -> (Vec<Batch>, Vec<Batch>)
+where
+    A: Fn() -> AF + Clone + Send + 'static,
+    AF: Future<Output = ()> + Send,
+    B: Fn() -> BF + Clone + Send + 'static,
+    BF: Future<Output = ()> + Send,
+{
+    drive((calls / 5).max(3), in_flight, a.clone()).await;
+    drive((calls / 5).max(3), in_flight, b.clone()).await;
+    let (mut a_runs, mut b_runs) = (Vec::new(), Vec::new());
+    let slices = SLICES.min(calls);
+    for _ in 0..*RUNS {
+        let (mut a_slices, mut b_slices) = (Vec::new(), Vec::new());
+        for slice in 0..slices {
+            if slice % 2 == 0 {
+                a_slices.push(drive(calls / slices, in_flight, a.clone()).await);
+                b_slices.push(drive(calls / slices, in_flight, b.clone()).await);
+            } else {
+                b_slices.push(drive(calls / slices, in_flight, b.clone()).await);
+                a_slices.push(drive(calls / slices, in_flight, a.clone()).await);
+            }
+        }
+        a_runs.push(Batch::merge(a_slices));
+        b_runs.push(Batch::merge(b_slices));
+    }
+    (a_runs, b_runs)
 }
