@@ -1,4 +1,4 @@
-//! 2. Decode: a ~5 MB `tdh_allIssues` answer (10 000 issues) through the SDK's
+//! 2. Decode: a ~6 MB `tdh_allIssues` answer (10 000 issues) through the SDK's
 //!    own decode path (`response::decode`, reached through the internal `bench`
 //!    feature) against `serde_json::from_slice` into the same generated type.
 
